@@ -46,6 +46,8 @@ export interface AgentContext {
   readonly actionSpace: Space<number>;
   /** The agent's own stream (initialisation, exploration, minibatch order). */
   readonly rng: Rng;
+  /** Trading envs: the target position each discrete action stands for (e.g. [-1, 0, 1]). */
+  readonly actionPositions?: readonly number[];
 }
 
 /** A registered agent kind: its config schema (defaults included) and a factory. */
