@@ -1,0 +1,18 @@
+import type { Registry } from '../src/core/registry.js';
+import { gbm } from './gbm.js';
+import type { GeneratorSpec } from './generator.js';
+import { real } from './real.js';
+
+/**
+ * Registers the built-in generators. Importing this module registers nothing: the composition root calls this.
+ *
+ * @throws RlError (E_DUPLICATE_PLUGIN) if an id is already registered.
+ * @example
+ * const generators = new Registry<GeneratorSpec<any, any>>('generator');
+ * registerGenerators(generators);
+ * generators.ids(); // ['real', 'gbm']
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each generator has its own config and params types
+export function registerGenerators(registry: Registry<GeneratorSpec<any, any>>): void {
+  registry.register(real).register(gbm);
+}

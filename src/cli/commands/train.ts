@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
+import { jsonReplacer } from '../../store/atomic.js';
+import { foldTable, renderTable } from '../../../evaluators/report.js';
+import { experimentSchema } from '../../training/experiment-config.js';
+import type { Registries } from '../../training/registries.js';
+import { trainRun } from '../../training/train-run.js';
+import type { CliIo } from '../io.js';
+import { intOption, numberOption } from '../options.js';
+import { progressReporter } from '../progress.js';
+
+interface TrainFlags {
+  config?: string;
+  generator?: string;
+  ratio?: number;
+  syntheticOnly?: boolean;
+  agent?: string;
+  seed?: number;
+  data?: string;
+  folds?: number;
+  steps?: number;
+  envs?: number;
+  out: string;
+  json?: boolean;
+}
+
+const help = (key: string): string => {
+  const shape = experimentSchema.shape as Record<string, { description?: string }>;
+  return shape[key]?.description ?? '';
+};
+
+/** `rl train`: walk-forward experiment on real data with synthetic:real = ratio:1 training. */
+export function registerTrainCommand(program: Command, io: CliIo, registries: Registries): void {
+  program
+    .command('train')
+    .description('fit a generator per walk-forward fold, train an agent on synthetic:real = ratio:1, test on held-out real data')
+    .option('--config <file>', 'experiment config (JSON); flags override its values')
+    .option('-g, --generator <id>', `synthetic data generator: ${registries.generators.ids().join(', ')} (default gbm)`)
+    .option('-r, --ratio <r>', `${help('ratio')} (default 4)`, numberOption(0))
+    .option('--synthetic-only', help('syntheticOnly'))
+    .option('-a, --agent <id>', `agent: ${registries.agents.ids().join(', ')} (default ppo)`)
+    .option('-s, --seed <n>', `${help('seed')} (default 0)`, intOption(0))
+    .option('-d, --data <file>', "real bars CSV (date,open,high,low,close[,adj_close],volume); default 'builtin' S&P 500")
+    .option('-k, --folds <k>', 'walk-forward folds (default 4)', intOption(1, 100))
+    .option('-n, --steps <n>', 'training env steps per fold (default 50000)', intOption(1))
+    .option('--envs <n>', 'parallel training environments (default 4)', intOption(1, 1024))
+    .option('-o, --out <dir>', 'parent directory of run directories', 'runs')
+    .option('--json', 'print the report JSON on stdout (progress stays on stderr)')
+    .action(async (flags: TrainFlags) => {
+      const input = mergeFlags(flags.config ? readConfigFile(flags.config) : {}, flags);
+      const result = await trainRun(input, { registries, outDir: flags.out, onProgress: progressReporter(io) });
+      if (flags.json) {
+        io.out(`${JSON.stringify({ ...result.report, dir: result.dir }, jsonReplacer, 2)}\n`);
+        return;
+      }
+      const r = result.report;
+      io.out(
+        `${r.agent} on ${r.generator} (synthetic:real = ${r.syntheticOnly ? 'synthetic only' : `${r.ratio}:1`}), seed ${r.seed}, ${r.stepsPerFold} steps/fold, ` +
+          `walk-forward on ${r.data.symbol} ${r.data.from}..${r.data.to}\n\n${renderTable(foldTable(r))}\n\nrun ${result.id} → ${result.dir}\n`,
+      );
+    });
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError('config', `cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be an object');
+    return value as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError('config', `${file} is not a JSON experiment config: ${(e as Error).message}`);
+  }
+}
+
+/** Flags override the config file, key by key. */
+function mergeFlags(base: Record<string, unknown>, f: TrainFlags): Record<string, unknown> {
+  const obj = (key: string) => ({ ...((base[key] as Record<string, unknown> | undefined) ?? {}) });
+  const out: Record<string, unknown> = { ...base };
+  if (f.generator !== undefined) out.generator = { ...obj('generator'), id: f.generator };
+  if (f.agent !== undefined) out.agent = { ...obj('agent'), id: f.agent };
+  if (f.ratio !== undefined) out.ratio = f.ratio;
+  if (f.syntheticOnly) out.syntheticOnly = true;
+  if (f.seed !== undefined) out.seed = f.seed;
+  if (f.data !== undefined) out.data = f.data;
+  if (f.folds !== undefined) out.walkForward = { ...obj('walkForward'), folds: f.folds };
+  if (f.steps !== undefined || f.envs !== undefined) {
+    out.train = { ...obj('train'), ...(f.steps !== undefined ? { steps: f.steps } : {}), ...(f.envs !== undefined ? { numEnvs: f.envs } : {}) };
+  }
+  return out;
+}

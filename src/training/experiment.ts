@@ -1,0 +1,168 @@
+import type { Agent } from '../../agents/agent.js';
+import type { Env } from '../core/env.js';
+import { Rng } from '../core/rng.js';
+import { SyncVectorEnv } from '../core/vector-env.js';
+import type { Bars } from '../data/bars.js';
+import { sliceBars } from '../data/bars.js';
+import { fixedEpisode } from '../data/episode-source.js';
+import type { EpisodeSource } from '../data/episode-source.js';
+import { walkForwardFolds } from '../data/walk-forward.js';
+import type { Fold, FoldSpec } from '../data/walk-forward.js';
+import { evaluatePolicy } from '../../evaluators/evaluate-policy.js';
+import { chainTraces, computeMetrics, meanMetrics } from '../../evaluators/metrics.js';
+import type { EquityTrace } from '../../evaluators/metrics.js';
+import { isoDate } from '../../evaluators/report.js';
+import type { ExperimentReport, FoldReport, Span } from '../../evaluators/report.js';
+import { initTf } from '../nn/tf.js';
+import type { MetricSink } from '../store/run-dir.js';
+import type { ExperimentConfig } from './experiment-config.js';
+import { MixedEpisodeSource } from './mixed-source.js';
+import type { Registries } from './registries.js';
+
+/** Where an experiment is: emitted on stderr by the CLI, never written into results. */
+export interface ExperimentProgress {
+  fold: number;
+  folds: number;
+  phase: 'fit' | 'train' | 'test' | 'done';
+  step?: number;
+  steps?: number;
+}
+
+export interface ExperimentRun {
+  readonly config: ExperimentConfig;
+  readonly bars: Bars;
+  /** Label of the data source for the report ('builtin' or the file path as given). */
+  readonly dataSource: string;
+  readonly dataHash: string;
+  readonly runId: string;
+  readonly registries: Registries;
+  readonly sink: MetricSink;
+  /** Receives fitted generator params per fold (persisted beside the run). */
+  readonly onParams?: (fold: number, params: unknown) => void;
+  readonly onProgress?: (p: ExperimentProgress) => void;
+}
+
+/** The shape every trading env config shares that the experiment reads. */
+interface TradingEnvShape {
+  window: number;
+  episodeLength: number | null;
+  positions: number[];
+}
+
+/**
+ * Runs one experiment: for every walk-forward fold, fit the generator on the fold's training bars only,
+ * train a fresh agent on synthetic:real = ratio:1 episodes, and evaluate it and buy-and-hold on the fold's
+ * test window, which no fitting or training ever read. Every random stream forks from `config.seed` by
+ * name (`fold-k/agent`, `fold-k/env`, `fold-k/eval`), so the report is byte-identical for equal inputs.
+ *
+ * @throws ConfigError, UnknownPluginError, DataError
+ */
+export async function runExperiment(run: ExperimentRun): Promise<ExperimentReport> {
+  const { config, bars, registries } = run;
+  const generator = registries.generators.get(config.generator.id);
+  const agentSpec = registries.agents.get(config.agent.id);
+  const baselineSpec = registries.agents.get('buy-and-hold');
+  const envSpec = registries.envs.get(config.env.id);
+  const envConfig = config.env.config as unknown as TradingEnvShape;
+  const folds = walkForwardFolds(bars.length, foldSpecOf(config, bars.length));
+  if (agentSpec.learns) await initTf();
+
+  const root = Rng.fromSeed(config.seed);
+  const foldReports: FoldReport[] = [];
+  const agentTraces: EquityTrace[] = [];
+  const baselineTraces: EquityTrace[] = [];
+  for (const fold of folds) {
+    const progress = (p: Omit<ExperimentProgress, 'fold' | 'folds'>) => run.onProgress?.({ fold: fold.index, folds: folds.length, ...p });
+    const foldRng = root.fork(`fold-${fold.index}`);
+    const train = sliceBars(bars, fold.train.start, fold.train.end);
+
+    // FIT: the generator sees the fold's training bars and nothing else.
+    progress({ phase: 'fit' });
+    const needsSynthetic = config.syntheticOnly || config.ratio > 0;
+    const params = needsSynthetic ? generator.fit([train], config.generator.config, {}) : null;
+    if (params !== null) run.onParams?.(fold.index, params);
+    const source = new MixedEpisodeSource({
+      real: config.syntheticOnly ? null : train,
+      generator: params === null ? null : { spec: generator, params },
+      ratio: config.syntheticOnly ? Infinity : config.ratio,
+      window: envConfig.window,
+      episodeLength: envConfig.episodeLength ?? 252,
+    });
+
+    // TRAIN
+    const makeEnv = (src: EpisodeSource, cfg: Record<string, unknown> = config.env.config): Env<Float32Array, number> => envSpec.create(cfg, src);
+    const vec = new SyncVectorEnv(Array.from({ length: config.train.numEnvs }, () => makeEnv(source)));
+    const probe = vec.singleObservationSpace;
+    const actionSpace = vec.singleActionSpace as Env<Float32Array, number>['actionSpace'];
+    const ctx = (label: string) => ({ observationSpace: probe, actionSpace, rng: foldRng.fork(label), actionPositions: envConfig.positions });
+    const agent: Agent = agentSpec.create(config.agent.config, ctx('agent'));
+    const baseline: Agent = baselineSpec.create({}, ctx('baseline'));
+    vec.reset(foldRng.fork('env').nextUint32());
+    progress({ phase: 'train', step: 0, steps: config.train.steps });
+    const summary = await agent.learn(vec, { steps: config.train.steps }, {
+      onRolloutEnd: ({ step, metrics }) => {
+        run.sink.log({ fold: fold.index, step, ...metrics });
+        progress({ phase: 'train', step, steps: config.train.steps });
+      },
+    });
+    vec.close();
+
+    // TEST: the first decision is taken on the bar before the test window (its observation reads only
+    // bars up to then), so the returns earned are exactly those of the test bars.
+    progress({ phase: 'test' });
+    const testEnvConfig = { ...config.env.config, episodeLength: null };
+    const testSource = fixedEpisode(bars, fold.test.start - 1, fold.test.end);
+    const agentTrace = evaluatePolicy(makeEnv(testSource, testEnvConfig), agent, foldRng.fork('eval'));
+    const baselineTrace = evaluatePolicy(makeEnv(testSource, testEnvConfig), baseline, foldRng.fork('eval-baseline'));
+    agent.dispose();
+    baseline.dispose();
+    agentTraces.push(agentTrace);
+    baselineTraces.push(baselineTrace);
+    foldReports.push({
+      fold: fold.index,
+      train: span(bars, fold.train),
+      test: span(bars, fold.test),
+      episodes: source.counts,
+      training: { steps: summary.steps, updates: summary.updates, episodes: summary.episodes, meanEpisodeReturn: summary.meanEpisodeReturn },
+      agent: computeMetrics(agentTrace),
+      buyAndHold: computeMetrics(baselineTrace),
+    });
+  }
+  run.onProgress?.({ fold: folds.length, folds: folds.length, phase: 'done' });
+
+  return {
+    runId: run.runId,
+    seed: config.seed,
+    data: { source: run.dataSource, symbol: bars.symbol, bars: bars.length, from: isoDate(bars.time[0]), to: isoDate(bars.time[bars.length - 1]), hash: run.dataHash },
+    generator: config.generator.id,
+    ratio: config.ratio,
+    syntheticOnly: config.syntheticOnly,
+    agent: config.agent.id,
+    stepsPerFold: config.train.steps,
+    folds: foldReports,
+    pooled: { agent: computeMetrics(chainTraces(agentTraces)), buyAndHold: computeMetrics(chainTraces(baselineTraces)) },
+    meanOverFolds: { agent: meanMetrics(foldReports.map((f) => f.agent)), buyAndHold: meanMetrics(foldReports.map((f) => f.buyAndHold)) },
+  };
+}
+
+/**
+ * The fold spec of a config. Without an explicit `testSize`, the test windows share the data left after
+ * the first fold's `minTrain` training bars and the embargo: testSize = ⌊(length − minTrain − embargo) / folds⌋.
+ * Rolling mode trains on the last `trainSize` (default `minTrain`) bars before each embargo.
+ */
+export function foldSpecOf(config: ExperimentConfig, length: number): FoldSpec {
+  const wf = config.walkForward;
+  const testSize = wf.testSize ?? Math.floor((length - wf.minTrain - wf.embargo) / wf.folds);
+  return {
+    folds: wf.folds,
+    testSize,
+    embargo: wf.embargo,
+    minTrain: wf.minTrain,
+    mode: wf.mode,
+    ...(wf.mode === 'rolling' ? { trainSize: wf.trainSize ?? wf.minTrain } : {}),
+  };
+}
+
+function span(bars: Bars, range: Fold['train']): Span {
+  return { start: range.start, end: range.end, from: isoDate(bars.time[range.start]), to: isoDate(bars.time[range.end - 1]) };
+}

@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { gitCommit, packageInfo } from '../core/package-info.js';
+import { dataHash, loadBars } from '../data/builtin.js';
+import { renderMarkdown } from '../../evaluators/report.js';
+import type { ExperimentReport } from '../../evaluators/report.js';
+import { initTf } from '../nn/tf.js';
+import { contentId, sha256, canonicalJson } from '../store/hash.js';
+import { RunWriter } from '../store/run-dir.js';
+import { resolveExperiment } from './experiment-config.js';
+import type { ExperimentConfig } from './experiment-config.js';
+import { runExperiment } from './experiment.js';
+import type { ExperimentProgress } from './experiment.js';
+import type { Registries } from './registries.js';
+
+export interface TrainRunOptions {
+  readonly registries: Registries;
+  /** Parent directory of run directories (default `runs`). */
+  readonly outDir?: string;
+  readonly onProgress?: (p: ExperimentProgress) => void;
+}
+
+export interface TrainRunResult {
+  readonly id: string;
+  readonly dir: string;
+  readonly config: ExperimentConfig;
+  readonly report: ExperimentReport;
+}
+
+/**
+ * Resolves an experiment config, runs it and persists `runs/<id>/`: `config.json` (fully resolved),
+ * `metrics.jsonl` (training curves), `report.json`, `report.md`, `params-fold-<k>.json` (fitted generator
+ * params) and `manifest.json` (ids, versions, seed, data hash, output hashes). The id hashes the resolved
+ * config, the data's content hash and the package version, never the clock, so the same inputs give the
+ * same id and the same bytes. Files are staged and moved into place only when the run completes.
+ *
+ * @example
+ * const { dir, report } = await trainRun({ generator: { id: 'gbm' }, ratio: 4, train: { steps: 20_000 } }, { registries: createRegistries() });
+ * @throws ConfigError, UnknownPluginError, DataError
+ */
+export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<TrainRunResult> {
+  const { registries } = opts;
+  const config = resolveExperiment(input, (cfg) => ({
+    generator: registries.generators.get(cfg.generator.id).configSchema,
+    agent: registries.agents.get(cfg.agent.id).configSchema,
+    env: registries.envs.get(cfg.env.id).configSchema,
+  }));
+  const bars = loadBars(config.data);
+  const hash = dataHash(bars);
+  const pkg = packageInfo();
+  const id = contentId({ config, dataHash: hash, package: { name: pkg.name, version: pkg.version } });
+  const backend = registries.agents.get(config.agent.id).learns ? (await initTf()).backend : 'none';
+
+  const writer = RunWriter.open(opts.outDir ?? 'runs', id);
+  try {
+    writer.writeJson('config.json', config);
+    const report = await runExperiment({
+      config,
+      bars,
+      dataSource: config.data,
+      dataHash: hash,
+      runId: id,
+      registries,
+      sink: writer.metrics,
+      onParams: (fold, params) => writer.writeJson(`params-fold-${fold}.json`, params),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    writer.writeJson('report.json', report);
+    writer.writeText('report.md', renderMarkdown(report));
+    const commit = gitCommit();
+    const dir = writer.commit({
+      id,
+      kind: 'run',
+      package: { name: pkg.name, version: pkg.version },
+      runtime: { node: process.version, tfBackend: backend },
+      seed: config.seed,
+      configHash: sha256(canonicalJson(config)),
+      data: { source: config.data, symbol: bars.symbol, bars: bars.length, sha256: hash },
+      plugins: {
+        generator: { id: config.generator.id, version: registries.generators.get(config.generator.id).version },
+        agent: { id: config.agent.id, version: registries.agents.get(config.agent.id).version },
+        env: { id: config.env.id },
+      },
+      ...(commit ? { gitCommit: commit } : {}),
+    });
+    return { id, dir: join(dir), config, report };
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}

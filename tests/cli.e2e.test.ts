@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), 'rl-e2e-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs the real CLI entry in a child process (exit codes and stdout/stderr as a user sees them). */
+function rl(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const smallPpo = join(work, 'small.json');
+writeFileSync(smallPpo, JSON.stringify({ agent: { config: { nSteps: 128, batchSize: 64, nEpochs: 2 } } }));
+
+describe('rl CLI (child process)', () => {
+  it('train --generator gbm --ratio 4 exits 0, prints the fold table and writes the run files', () => {
+    const r = rl('train', '--config', smallPpo, '--generator', 'gbm', '--ratio', '4', '--steps', '256', '--folds', '2', '--envs', '2', '--out', 'runs');
+    expect(r.stderr).not.toContain('unexpected error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fold\s+test window\s+agent Sharpe\s+B&H Sharpe/);
+    expect(r.stdout).toMatch(/^pooled /m);
+    expect(r.stderr).toMatch(/fold 2\/2 test/);
+    const id = /run ([0-9a-f]{16})/.exec(r.stdout)?.[1];
+    expect(id).toBeDefined();
+    const dir = join(work, 'runs', id as string);
+    for (const f of ['manifest.json', 'config.json', 'metrics.jsonl', 'report.json', 'report.md', 'params-fold-0.json']) expect(existsSync(join(dir, f))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ id, kind: 'run', seed: 0, data: { symbol: 'SPX', bars: 5105 } });
+    expect(Object.keys(manifest.outputs)).toContain('report.json');
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    expect(config.generator).toMatchObject({ id: 'gbm' });
+    expect(config.ratio).toBe(4);
+    expect(config.agent.config.nSteps).toBe(128);
+    expect(config.agent.config.gamma).toBe(0.99); // defaults are written out
+  });
+
+  it('--json prints the report on stdout and nothing else', () => {
+    const r = rl('train', '--config', smallPpo, '--ratio', '0', '--steps', '128', '--folds', '1', '--envs', '1', '--json', '--out', 'runs');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.folds).toHaveLength(1);
+    expect(report.ratio).toBe(0);
+    expect(report.folds[0].episodes.synthetic).toBe(0);
+    expect(typeof report.pooled.agent.sharpe).toBe('number');
+  });
+
+  it('a bad CSV row exits non-zero naming the file, line and field, and writes no run', () => {
+    const csv = join(work, 'bad.csv');
+    const rows = ['date,open,high,low,close,volume'];
+    for (let i = 0; i < 30; i++) rows.push(`2020-01-${String(i + 1).padStart(2, '0')},100,101,99,100,1000`);
+    rows[17] = '2020-01-17,100,99,98,100,1000'; // line 18: high below open/close
+    writeFileSync(csv, `${rows.join('\n')}\n`);
+    const r = rl('train', '--data', csv, '--steps', '64', '--out', 'bad-runs');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('bad.csv');
+    expect(r.stderr).toContain('line 18');
+    expect(r.stderr).toContain('high');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(work, 'bad-runs'))).toBe(false);
+  });
+
+  it('an unknown generator fails with a did-you-mean', () => {
+    const r = rl('train', '--generator', 'gmb', '--steps', '64');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('did you mean "gbm"');
+  });
+
+  it('bad flag values fail with a one-line error', () => {
+    const r = rl('train', '--ratio', 'four');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("'--ratio <r>'");
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(rl('train', '--steps', '0').code).not.toBe(0);
+  });
+
+  it('list prints the registered plugins', () => {
+    const r = rl('list', 'generators', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((g: { id: string }) => g.id)).toEqual(expect.arrayContaining(['gbm', 'real']));
+    expect(rl('list', 'agents').stdout).toMatch(/^ppo\s/m);
+    expect(rl('list', 'envs').stdout).toMatch(/^trading-v0\s/m);
+  });
+});
