@@ -134,6 +134,13 @@ export class Rng {
   int(n: number): number {
     if (!(n >= 1 && n <= TWO_POW_32 && Number.isInteger(n))) throw new RangeError(`int(n) needs an integer 1 ≤ n ≤ 2^32, got ${n}`);
     const threshold = (TWO_POW_32 - n) % n; // 2^32 mod n
+    if (n <= 2097152) {
+      // n ≤ 2^21: x·n < 2^53 is exact in a double.
+      for (;;) {
+        const m = this.nextUint32() * n;
+        if (m % TWO_POW_32 >= threshold) return Math.floor(m / TWO_POW_32);
+      }
+    }
     for (;;) {
       const x = this.nextUint32();
       // 64-bit product x·n split so every partial product is exact in a double (< 2^53).

@@ -1,0 +1,78 @@
+import { Rng } from '../src/core/rng.js';
+import { SyncVectorEnv } from '../src/core/vector-env.js';
+import { sliceBars } from '../src/data/bars.js';
+import type { Bars } from '../src/data/bars.js';
+import { loadBuiltinSp500 } from '../src/data/builtin.js';
+import { fixedEpisode } from '../src/data/episode-source.js';
+import { TradingEnv } from '../envs/trading-env.js';
+import { gbm } from '../generators/gbm.js';
+import { real } from '../generators/real.js';
+import { opsPerSecond } from './timing.js';
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+type Suite = () => AsyncIterable<Figure> | Iterable<Figure>;
+
+function* rngSuite(): Iterable<Figure> {
+  const r = Rng.fromSeed(1);
+  const n = 1_000_000;
+  let sink = 0;
+  yield { name: 'uniform()', value: opsPerSecond(() => { for (let i = 0; i < n; i++) sink += r.uniform(); return n; }), unit: 'draws/s' };
+  yield { name: 'normal() (Ziggurat)', value: opsPerSecond(() => { for (let i = 0; i < n; i++) sink += r.normal(); return n; }), unit: 'draws/s' };
+  yield { name: 'int(1000)', value: opsPerSecond(() => { for (let i = 0; i < n; i++) sink += r.int(1000); return n; }), unit: 'draws/s' };
+  if (sink === 42) process.stderr.write(''); // keep the loops observable
+}
+
+/** A single env with a random policy: window 30, every cost on (spread, impact, commission). */
+function* envSuite(): Iterable<Figure> {
+  const bars = loadBuiltinSp500();
+  const config = { window: 30, episodeLength: 252, costs: { spreadBps: 2, impactK: 0.1, commissionBps: 1 } };
+  const env = new TradingEnv(config, fixedEpisode(bars, 30, bars.length));
+  const rng = Rng.fromSeed(0);
+  env.reset({ seed: 0 });
+  const n = 200_000;
+  yield {
+    name: 'TradingEnv, random policy, window 30, costs on',
+    value: opsPerSecond(() => {
+      for (let i = 0; i < n; i++) {
+        const r = env.step(rng.int(3));
+        if (r.terminated || r.truncated) env.reset();
+      }
+      return n;
+    }),
+    unit: 'steps/s',
+  };
+  for (const numEnvs of [16, 256]) {
+    const vec = new SyncVectorEnv(Array.from({ length: numEnvs }, () => new TradingEnv(config, fixedEpisode(bars, 30, bars.length))));
+    vec.reset(0);
+    const actions = new Int32Array(numEnvs);
+    const steps = Math.max(1, Math.floor(200_000 / numEnvs));
+    yield {
+      name: `SyncVectorEnv N=${numEnvs}`,
+      value: opsPerSecond(() => {
+        for (let s = 0; s < steps; s++) {
+          for (let i = 0; i < numEnvs; i++) actions[i] = rng.int(3);
+          vec.step(actions);
+        }
+        return steps * numEnvs;
+      }),
+      unit: 'env-steps/s',
+    };
+  }
+}
+
+function* generatorSuite(): Iterable<Figure> {
+  const bars: Bars = sliceBars(loadBuiltinSp500(), 0, 4000);
+  const rng = Rng.fromSeed(0);
+  const opts = { length: 2520, paths: 16 };
+  const gbmParams = gbm.fit([bars], gbm.configSchema.parse({}), {});
+  yield { name: 'gbm sample (OHLCV)', value: opsPerSecond(() => (gbm.sample(gbmParams, rng, opts), opts.length * opts.paths)), unit: 'bars/s' };
+  const realParams = real.fit([bars], real.configSchema.parse({}), {});
+  yield { name: 'real sample (block bootstrap, OHLCV)', value: opsPerSecond(() => (real.sample(realParams, rng, opts), opts.length * opts.paths)), unit: 'bars/s' };
+}
+
+export const suites: Record<string, Suite> = { rng: rngSuite, env: envSuite, generators: generatorSuite };
