@@ -108,7 +108,8 @@ export function renderMarkdown(report: ExperimentReport): string {
     '| --- | ---: | ---: |',
     ...metricRows.map(([name, f]) => `| ${name} | ${f(a)} | ${f(b)} |`),
     '',
-    'Returns are net of half-spread, square-root impact and commission; annualised with 252 days; risk-free rate 0.',
+    'Returns are net of half-spread, square-root impact and commission; annualised with 252 days; risk-free rate 0. ' +
+      'Orders fill at the next bar’s open; each test window runs to its end (only equity ≤ 0 stops one early).',
     '',
   ].join('\n');
 }

@@ -37,7 +37,7 @@ export const experimentSchema = z.strictObject({
     .prefault({}),
   train: z
     .object({
-      steps: z.number().int().positive().default(50_000).describe('training env steps per fold (summed over envs)'),
+      steps: z.number().int().positive().default(100_000).describe('training env steps per fold (summed over envs)'),
       numEnvs: z.number().int().min(1).max(1024).default(4).describe('parallel training environments'),
     })
     .prefault({}),

@@ -108,9 +108,11 @@ export async function runExperiment(run: ExperimentRun): Promise<ExperimentRepor
     vec.close();
 
     // TEST: the first decision is taken on the bar before the test window (its observation reads only
-    // bars up to then), so the returns earned are exactly those of the test bars.
+    // bars up to then), so the returns earned are exactly those of the test bars. The test runs to the
+    // end of the window: the training ruin floor (an episode-ending penalty) would cut a baseline's 2008
+    // at −50% and misstate its return, so only true bankruptcy (equity ≤ 0) ends a test early.
     progress({ phase: 'test' });
-    const testEnvConfig = { ...config.env.config, episodeLength: null };
+    const testEnvConfig = { ...config.env.config, episodeLength: null, ruinFloor: 0 };
     const testSource = fixedEpisode(bars, fold.test.start - 1, fold.test.end);
     const agentTrace = evaluatePolicy(makeEnv(testSource, testEnvConfig), agent, foldRng.fork('eval'));
     const baselineTrace = evaluatePolicy(makeEnv(testSource, testEnvConfig), baseline, foldRng.fork('eval-baseline'));

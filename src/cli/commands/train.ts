@@ -43,7 +43,7 @@ export function registerTrainCommand(program: Command, io: CliIo, registries: Re
     .option('-s, --seed <n>', `${help('seed')} (default 0)`, intOption(0))
     .option('-d, --data <file>', "real bars CSV (date,open,high,low,close[,adj_close],volume); default 'builtin' S&P 500")
     .option('-k, --folds <k>', 'walk-forward folds (default 4)', intOption(1, 100))
-    .option('-n, --steps <n>', 'training env steps per fold (default 50000)', intOption(1))
+    .option('-n, --steps <n>', 'training env steps per fold (default 100000)', intOption(1))
     .option('--envs <n>', 'parallel training environments (default 4)', intOption(1, 1024))
     .option('-o, --out <dir>', 'parent directory of run directories', 'runs')
     .option('--json', 'print the report JSON on stdout (progress stays on stderr)')
