@@ -9,10 +9,11 @@
  * Adam's moments live for one `learn` call: they are not checkpointed, so a run split into several `learn`
  * calls behaves like a save/load resume, and no tensors outlive the call.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { writeFileAtomic } from '../src/core/atomic.js';
 import { ConfigError, DataError, RlError } from '../src/core/errors.js';
 import type { VectorEnv, VectorStep } from '../src/core/env.js';
 import type { Rng } from '../src/core/rng.js';
@@ -259,10 +260,9 @@ export class PpoAgent implements Agent {
   // ─── Checkpoints ────────────────────────────────────────────────────────────────────────────────────
   /** Writes `weights.json`, then `agent.json` (its presence marks a complete checkpoint), each atomically. */
   async save(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
     const tensors = this.namedVariables().map(([name, v]) => ({ name, shape: v.shape, values: Array.from(v.dataSync()) }));
-    await writeFileAtomic(join(dir, 'weights.json'), `${JSON.stringify({ tensors })}\n`);
-    await writeFileAtomic(join(dir, 'agent.json'), `${JSON.stringify({ id: this.id, version: PPO_VERSION, config: this.config }, null, 2)}\n`);
+    writeFileAtomic(join(dir, 'weights.json'), `${JSON.stringify({ tensors })}\n`);
+    writeFileAtomic(join(dir, 'agent.json'), `${JSON.stringify({ id: this.id, version: PPO_VERSION, config: this.config }, null, 2)}\n`);
   }
 
   /** Restores every variable from `weights.json` content. @throws DataError on a missing name or a shape mismatch. */
@@ -389,10 +389,4 @@ async function readJson(file: string): Promise<unknown> {
   } catch (e) {
     throw new DataError(file, undefined, undefined, e instanceof Error ? e.message : String(e));
   }
-}
-
-async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text, 'utf8');
-  await rename(tmp, path);
 }

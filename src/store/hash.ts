@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { jsonReplacer } from './atomic.js';
+import { jsonReplacer } from '../core/atomic.js';
 
 /**
  * JSON with object keys sorted recursively, so equal values always serialise to equal bytes.

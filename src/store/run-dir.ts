@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic, jsonReplacer } from './atomic.js';
+import { writeFileAtomic, writeJsonAtomic, jsonReplacer } from '../core/atomic.js';
 import { sha256 } from './hash.js';
 
 /** Receives training metrics; one JSON line per record in `metrics.jsonl`. */

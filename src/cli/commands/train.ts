@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
-import { jsonReplacer } from '../../store/atomic.js';
+import { jsonReplacer } from '../../core/atomic.js';
 import { foldTable, renderTable } from '../../../evaluators/report.js';
 import { experimentSchema } from '../../training/experiment-config.js';
 import type { Registries } from '../../training/registries.js';
