@@ -1,4 +1,5 @@
 import { Rng } from '../src/core/rng.js';
+import type { Discrete } from '../src/core/spaces.js';
 import { SyncVectorEnv } from '../src/core/vector-env.js';
 import { sliceBars } from '../src/data/bars.js';
 import type { Bars } from '../src/data/bars.js';
@@ -7,7 +8,9 @@ import { fixedEpisode } from '../src/data/episode-source.js';
 import { TradingEnv } from '../envs/trading-env.js';
 import { gbm } from '../generators/gbm.js';
 import { real } from '../generators/real.js';
-import { opsPerSecond } from './timing.js';
+import { opsPerSecond, opsPerSecondAsync } from './timing.js';
+import { ppoSpec } from '../agents/ppo.js';
+import { initTf } from '../src/nn/tf.js';
 
 export interface Figure {
   name: string;
@@ -75,4 +78,24 @@ function* generatorSuite(): Iterable<Figure> {
   yield { name: 'real sample (block bootstrap, OHLCV)', value: opsPerSecond(() => (real.sample(realParams, rng, opts), opts.length * opts.paths)), unit: 'bars/s' };
 }
 
-export const suites: Record<string, Suite> = { rng: rngSuite, env: envSuite, generators: generatorSuite };
+/** PPO training throughput with stable-baselines3 defaults (rollout + update) on trading-v0 over the S&P 500. */
+async function* ppoSuite(): AsyncIterable<Figure> {
+  const { backend } = await initTf();
+  const bars = loadBuiltinSp500();
+  for (const numEnvs of [1, 4]) {
+    const vec = new SyncVectorEnv(Array.from({ length: numEnvs }, () => new TradingEnv({ window: 30 }, fixedEpisode(bars, 30, bars.length))));
+    vec.reset(0);
+    const agent = ppoSpec.create(ppoSpec.configSchema.parse({}), {
+      observationSpace: vec.singleObservationSpace,
+      actionSpace: vec.singleActionSpace as Discrete,
+      rng: Rng.fromSeed(0),
+    });
+    const rollout = 2048 * numEnvs;
+    await agent.learn(vec, { steps: rollout }); // warm-up
+    const value = await opsPerSecondAsync(async () => (await agent.learn(vec, { steps: rollout })).steps, 5000);
+    agent.dispose();
+    yield { name: `PPO learn, SB3 defaults, ${numEnvs} env(s), tfjs ${backend}`, value, unit: 'env-steps/s' };
+  }
+}
+
+export const suites: Record<string, Suite> = { rng: rngSuite, env: envSuite, generators: generatorSuite, ppo: ppoSuite };
