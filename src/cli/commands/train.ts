@@ -25,6 +25,9 @@ interface TrainFlags {
   json?: boolean;
 }
 
+/** Defaults come from the schema (the single source of truth), never restated here. */
+const defaults = experimentSchema.parse({});
+
 const help = (key: string): string => {
   const shape = experimentSchema.shape as Record<string, { description?: string }>;
   return shape[key]?.description ?? '';
@@ -36,15 +39,15 @@ export function registerTrainCommand(program: Command, io: CliIo, registries: Re
     .command('train')
     .description('fit a generator per walk-forward fold, train an agent on synthetic:real = ratio:1, test on held-out real data')
     .option('--config <file>', 'experiment config (JSON); flags override its values')
-    .option('-g, --generator <id>', `synthetic data generator: ${registries.generators.ids().join(', ')} (default gbm)`)
-    .option('-r, --ratio <r>', `${help('ratio')} (default 4)`, numberOption(0))
+    .option('-g, --generator <id>', `synthetic data generator: ${registries.generators.ids().join(', ')} (default ${defaults.generator.id})`)
+    .option('-r, --ratio <r>', `${help('ratio')} (default ${defaults.ratio})`, numberOption(0))
     .option('--synthetic-only', help('syntheticOnly'))
-    .option('-a, --agent <id>', `agent: ${registries.agents.ids().join(', ')} (default ppo)`)
-    .option('-s, --seed <n>', `${help('seed')} (default 0)`, intOption(0))
+    .option('-a, --agent <id>', `agent: ${registries.agents.ids().join(', ')} (default ${defaults.agent.id})`)
+    .option('-s, --seed <n>', `${help('seed')} (default ${defaults.seed})`, intOption(0))
     .option('-d, --data <file>', "real bars CSV (date,open,high,low,close[,adj_close],volume); default 'builtin' S&P 500")
-    .option('-k, --folds <k>', 'walk-forward folds (default 4)', intOption(1, 100))
-    .option('-n, --steps <n>', 'training env steps per fold (default 100000)', intOption(1))
-    .option('--envs <n>', 'parallel training environments (default 4)', intOption(1, 1024))
+    .option('-k, --folds <k>', `walk-forward folds (default ${defaults.walkForward.folds})`, intOption(1, 100))
+    .option('-n, --steps <n>', `training env steps per fold (default ${defaults.train.steps})`, intOption(1))
+    .option('--envs <n>', `parallel training environments (default ${defaults.train.numEnvs})`, intOption(1, 1024))
     .option('-o, --out <dir>', 'parent directory of run directories', 'runs')
     .option('--json', 'print the report JSON on stdout (progress stays on stderr)')
     .action(async (flags: TrainFlags) => {
