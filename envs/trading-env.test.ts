@@ -278,7 +278,7 @@ describe('trading-v0 plumbing', () => {
     registerEnvs(registry);
     expect(registry.ids()).toEqual(['trading-v0']);
     const spec = registry.get('trading-v0');
-    const e = spec.create({ window: 4, positions: [0, 1] }, fixedEpisode(barsFrom(walk(40)), 10));
+    const e = spec.create({ window: 4, positions: [0, 1] }, { source: fixedEpisode(barsFrom(walk(40)), 10) });
     expect(e.observationSpace.contains(e.reset({ seed: 1 }).obs)).toBe(true);
     expect(e.actionSpace.toString()).toBe('Discrete(2)');
     expectCode(() => registerEnvs(registry), 'E_DUPLICATE_PLUGIN');

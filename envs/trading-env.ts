@@ -333,7 +333,10 @@ export const tradingEnvSpec: EnvSpec<TradingEnvConfig> = {
   description:
     'Single-asset trading with discrete target weights: fills at the next open (or close) after half-spread, square-root impact and commission; reward = log change of net equity; no lookahead.',
   configSchema: tradingEnvSchema,
-  create: createTradingEnv,
+  create: (config, ctx) => {
+    if (ctx?.source === undefined) throw new ConfigError('env', 'trading-v0 needs an episode source (ctx.source)');
+    return createTradingEnv(config, ctx.source);
+  },
 };
 
 /**

@@ -90,7 +90,7 @@ export async function runExperiment(run: ExperimentRun): Promise<ExperimentRepor
     });
 
     // TRAIN
-    const makeEnv = (src: EpisodeSource, cfg: Record<string, unknown> = config.env.config): Env<Float32Array, number> => envSpec.create(cfg, src);
+    const makeEnv = (src: EpisodeSource, cfg: Record<string, unknown> = config.env.config) => envSpec.create(cfg, { source: src }) as Env<Float32Array, number>;
     const vec = new SyncVectorEnv(Array.from({ length: config.train.numEnvs }, () => makeEnv(source)));
     const probe = vec.singleObservationSpace;
     const actionSpace = vec.singleActionSpace as Env<Float32Array, number>['actionSpace'];
