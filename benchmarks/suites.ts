@@ -99,3 +99,30 @@ async function* ppoSuite(): AsyncIterable<Figure> {
 }
 
 export const suites: Record<string, Suite> = { rng: rngSuite, env: envSuite, generators: generatorSuite, ppo: ppoSuite };
+
+/** One printed figure, tagged with its suite. */
+export interface SuiteFigure extends Figure {
+  suite: string;
+}
+
+/**
+ * Runs the named suites in order. `log` receives progress lines (stderr); `print`, when given, one
+ * formatted line per figure (stdout). Returns every figure.
+ */
+export async function runSuites(names: readonly string[], log: (line: string) => void, print?: (line: string) => void): Promise<SuiteFigure[]> {
+  const figures: SuiteFigure[] = [];
+  for (const name of names) {
+    const suite = suites[name];
+    if (!suite) throw new RangeError(`unknown suite "${name}"; suites: ${Object.keys(suites).join(', ')}`);
+    log(`# ${name}\n`);
+    for await (const figure of suite()) {
+      figures.push({ suite: name, ...figure });
+      print?.(`${name.padEnd(10)} ${figure.name.padEnd(52)} ${formatValue(figure.value).padStart(14)} ${figure.unit}\n`);
+    }
+  }
+  return figures;
+}
+
+function formatValue(v: number): string {
+  return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3);
+}

@@ -90,4 +90,14 @@ describe('rl CLI (child process)', () => {
     expect(rl('list', 'agents').stdout).toMatch(/^ppo\s/m);
     expect(rl('list', 'envs').stdout).toMatch(/^trading-v0\s/m);
   });
+
+  it('bench prints machine-readable figures', () => {
+    const r = rl('bench', 'rng', '--json');
+    expect(r.code).toBe(0);
+    const figures = JSON.parse(r.stdout) as { suite: string; name: string; value: number; unit: string }[];
+    expect(figures.map((f) => f.name)).toEqual(['uniform()', 'normal() (Ziggurat)', 'int(1000)']);
+    for (const f of figures) expect(f).toMatchObject({ suite: 'rng', unit: 'draws/s', value: expect.any(Number) });
+    expect(r.stderr).toContain('# rng');
+    expect(rl('bench', 'nope').code).not.toBe(0);
+  });
 });

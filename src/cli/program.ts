@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { packageInfo } from '../core/package-info.js';
 import { createRegistries } from '../training/registries.js';
 import type { Registries } from '../training/registries.js';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerListCommand } from './commands/list.js';
 import { registerTrainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
@@ -22,5 +23,6 @@ export function buildProgram(io: CliIo, registries: Registries = createRegistrie
     .exitOverride(); // set before adding commands so they inherit it: errors surface as CommanderError
   registerTrainCommand(program, io, registries);
   registerListCommand(program, io, registries);
+  registerBenchCommand(program, io);
   return program;
 }
