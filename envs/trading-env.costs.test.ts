@@ -42,7 +42,7 @@ function makeEnv(costs: TradingEnvInput['costs'], extra: TradingEnvInput = {}, b
   return { env, bars };
 }
 
-const NO_COSTS = { spreadBps: 0, impactK: 0, commissionBps: 0, commissionMin: 0 };
+const NO_COSTS = { spreadBps: 0, impactK: 0, commissionBps: 0, commissionMin: 0, borrowBpsPerYear: 0 };
 
 describe('trading-v0 costs (hand-computed)', () => {
   it('charges half the modelled spread on entry and exit, and nothing while holding', () => {
@@ -136,8 +136,8 @@ describe('trading-v0 costs (hand-computed)', () => {
     expect(r.reward).toBeCloseTo(Math.log((E0 - 200) / E0), 12);
   });
 
-  it('sums all three components and keeps the short-side signs', () => {
-    const { env, bars } = makeEnv({ spreadBps: 4, impactK: 0.2, commissionBps: 2, commissionMin: 0 });
+  it('sums all three fill components and keeps the short-side signs', () => {
+    const { env, bars } = makeEnv({ spreadBps: 4, impactK: 0.2, commissionBps: 2, commissionMin: 0, borrowBpsPerYear: 0 });
     const p = bars.open[26];
     const q = E0 / p; // shares sold short
     const rets: number[] = [];
@@ -157,5 +157,54 @@ describe('trading-v0 costs (hand-computed)', () => {
     expect(r.info.equity).toBeCloseTo(equity, 6);
     expect(r.info.position).toBeCloseTo((-q * bars.close[26]) / equity, 12);
     expect(r.reward).toBeCloseTo(Math.log(equity / E0), 12);
+  });
+
+  it('charges the borrow fee of a short at each close, per calendar day since the previous bar', () => {
+    // Bars 25, 26 are consecutive days; bar 27 comes 3 days after bar 26 (a weekend).
+    const bars = handBars();
+    for (let i = 27; i < N; i++) bars.time[i] += 2 * 86_400_000;
+    const { env } = makeEnv({ ...NO_COSTS, borrowBpsPerYear: 100 }, {}, bars);
+    const q = E0 / bars.open[26]; // shares sold short at open[26], proceeds in cash: 2·E0
+    const borrow1 = (q * bars.close[26] * 0.01 * 1) / 365;
+    let r = env.step(SHORT);
+    expect(r.info.costBorrow).toBeCloseTo(borrow1, 9);
+    expect(r.info.cost).toBeCloseTo(borrow1, 9);
+    expect(r.info.costSpread + r.info.costImpact + r.info.costCommission).toBe(0);
+    const eq1 = 2 * E0 - borrow1 - q * bars.close[26];
+    expect(r.info.equity).toBeCloseTo(eq1, 6);
+    expect(r.reward).toBeCloseTo(Math.log(eq1 / E0), 12);
+
+    // Held over the weekend: three days at close[27]; no trade, so the fill costs are 0.
+    const borrow2 = (q * bars.close[27] * 0.01 * 3) / 365;
+    r = env.step(SHORT);
+    expect(r.info.tradedNotional).toBe(0);
+    expect(r.info.costBorrow).toBeCloseTo(borrow2, 9);
+    const eq2 = 2 * E0 - borrow1 - borrow2 - q * bars.close[27];
+    expect(r.info.equity).toBeCloseTo(eq2, 6);
+    expect(r.reward).toBeCloseTo(Math.log(eq2 / eq1), 12);
+
+    // Covered at open[28]: flat at the close, nothing more to pay.
+    r = env.step(FLAT);
+    expect(r.info.costBorrow).toBe(0);
+    expect(r.info.equity).toBeCloseTo(2 * E0 - borrow1 - borrow2 - q * bars.open[28], 6);
+  });
+
+  it('charges no borrow fee on longs, and the default rate of 25 bps a year on shorts', () => {
+    const long = makeEnv({ ...NO_COSTS, borrowBpsPerYear: 500 }).env;
+    expect(long.step(LONG).info.costBorrow).toBe(0);
+    const { env, bars } = makeEnv({ spreadBps: 0, impactK: 0, commissionBps: 0 });
+    const r = env.step(SHORT);
+    expect(r.info.costBorrow).toBeCloseTo(((E0 / bars.open[26]) * bars.close[26] * 0.0025) / 365, 9);
+  });
+
+  it('adds the borrow fee to the fill costs in info.cost', () => {
+    const { env, bars } = makeEnv({ spreadBps: 4, impactK: 0, commissionBps: 2, commissionMin: 0, borrowBpsPerYear: 30 });
+    const q = E0 / bars.open[26];
+    const fill = E0 * 0.0002 + E0 * 0.0002;
+    const borrow = (q * bars.close[26] * 0.003) / 365;
+    const r = env.step(SHORT);
+    expect(r.info.costBorrow).toBeCloseTo(borrow, 9);
+    expect(r.info.cost).toBeCloseTo(fill + borrow, 9);
+    expect(r.info.equity).toBeCloseTo(2 * E0 - fill - borrow - q * bars.close[26], 6);
   });
 });

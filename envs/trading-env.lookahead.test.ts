@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/core/rng.js';
 import type { Bars } from '../src/data/bars.js';
 import { fixedEpisode } from '../src/data/episode-source.js';
-import { TradingEnv } from './trading-env.js';
+import type { FeatureSource } from '../src/features/feature-source.js';
+import { ContinuousTradingEnv, TradingEnv } from './trading-env.js';
 import type { TradingEnvInput } from './trading-env.js';
 
 const N = 120;
@@ -48,6 +49,37 @@ function perturbAfter(bars: Bars, t: number, rng: Rng): Bars {
   return { symbol: bars.symbol, time: bars.time.slice(), open, high, low, close, volume, ...(spread ? { spread } : {}), length: bars.length };
 }
 
+/**
+ * A causal FeatureSource for the probe: row t = [close[t]/mean(close[t−4..t]) − 1, ln(volume[t]/volume[t−1]),
+ * high[t]/low[t] − 1], computed from the Bars object it is given and cached per object. A perturbed copy is
+ * a new object, so its rows are recomputed from the perturbed bars.
+ */
+function probeFeatures(): FeatureSource {
+  const cache = new WeakMap<Bars, Float32Array>();
+  return {
+    dim: 3,
+    names: ['ma5_ratio', 'dlog_volume', 'range'],
+    rows(bars: Bars): Float32Array {
+      let m = cache.get(bars);
+      if (m === undefined) {
+        m = new Float32Array(bars.length * 3);
+        let sum = 0;
+        for (let t = 0; t < bars.length; t++) {
+          sum += bars.close[t];
+          if (t >= 5) sum -= bars.close[t - 5];
+          if (t >= 4) m[3 * t] = bars.close[t] / (sum / 5) - 1;
+          if (t >= 1) m[3 * t + 1] = Math.log(bars.volume[t] / bars.volume[t - 1]);
+          m[3 * t + 2] = bars.high[t] / bars.low[t] - 1;
+        }
+        cache.set(bars, m);
+      }
+      return m;
+    },
+  };
+}
+
+type Kind = 'discrete' | 'continuous';
+
 interface Trace {
   /** Observation bytes keyed by the bar index they were taken at. */
   obs: Map<number, Uint8Array>;
@@ -55,13 +87,22 @@ interface Trace {
   reward: Map<number, number>;
 }
 
-function run(bars: Bars, config: TradingEnvInput, seed: number, actions: Int32Array): Trace {
-  const env = new TradingEnv(config, fixedEpisode(bars, 10));
+function run(bars: Bars, config: TradingEnvInput, seed: number, actions: Int32Array, kind: Kind = 'discrete', features?: FeatureSource): Trace {
+  const source = fixedEpisode(bars, 10);
+  const opts = features === undefined ? {} : { features };
+  // The continuous env acts with the same target weights as the discrete one: −1, 0, 1.
+  const env = kind === 'discrete' ? new TradingEnv(config, source, opts) : new ContinuousTradingEnv(config, source, opts);
+  const weight = new Float32Array(1);
+  const act = (a: number) => {
+    if (env instanceof TradingEnv) return env.step(a);
+    weight[0] = a - 1;
+    return env.step(weight);
+  };
   const first = env.reset({ seed });
   const trace: Trace = { obs: new Map(), reward: new Map() };
   trace.obs.set(first.info.t, new Uint8Array(first.obs.slice().buffer));
   for (let k = 0; k < actions.length; k++) {
-    const r = env.step(actions[k]);
+    const r = act(actions[k]);
     trace.obs.set(r.info.t, new Uint8Array(r.obs.slice().buffer));
     trace.reward.set(r.info.t, r.reward);
     if (r.terminated || r.truncated) break;
@@ -69,26 +110,34 @@ function run(bars: Bars, config: TradingEnvInput, seed: number, actions: Int32Ar
   return trace;
 }
 
-const costs = { spreadBps: 3, spreadVolScale: 1.5, impactK: 0.5, commissionBps: 1, commissionMin: 5, advWindow: 7, volWindow: 9 };
+const costs = { spreadBps: 3, spreadVolScale: 1.5, impactK: 0.5, commissionBps: 1, commissionMin: 5, advWindow: 7, volWindow: 9, borrowBpsPerYear: 200 };
 
-describe.each([
-  { name: 'next-open, modelled spread', fill: 'next-open' as const, withSpread: false, episodeLength: null },
-  { name: 'next-close, spread column', fill: 'next-close' as const, withSpread: true, episodeLength: null },
-  { name: 'next-open, sampled fixed-length episode', fill: 'next-open' as const, withSpread: true, episodeLength: 80 },
-])('trading-v0 has no lookahead ($name)', ({ fill, withSpread, episodeLength }) => {
-  const config: TradingEnvInput = { window: 10, fill, episodeLength, costs, ruinFloor: 0 };
+const cases: { name: string; fill: 'next-open' | 'next-close'; withSpread: boolean; episodeLength: number | null; kind?: Kind; features?: boolean; reward?: TradingEnvInput['reward'] }[] = [
+  { name: 'next-open, modelled spread', fill: 'next-open', withSpread: false, episodeLength: null },
+  { name: 'next-close, spread column', fill: 'next-close', withSpread: true, episodeLength: null },
+  { name: 'next-open, sampled fixed-length episode', fill: 'next-open', withSpread: true, episodeLength: 80 },
+  { name: 'next-open, indicator features, drawdown reward', fill: 'next-open', withSpread: false, episodeLength: null, features: true, reward: { kind: 'drawdown-penalised', lambda: 2 } },
+  { name: 'continuous, next-close, features, differential Sharpe', fill: 'next-close', withSpread: true, episodeLength: 80, kind: 'continuous', features: true, reward: { kind: 'differential-sharpe', eta: 0.05 } },
+];
+
+describe.each(cases)('trading envs have no lookahead ($name)', ({ fill, withSpread, episodeLength, kind, features, reward }) => {
+  const config: TradingEnvInput = { window: 10, fill, episodeLength, costs, ruinFloor: 0, ...(reward ? { reward } : {}) };
   const bars = randomBars(Rng.fromSeed('bars'), withSpread);
   const actions = new Int32Array(N);
   const actionRng = Rng.fromSeed('actions');
   for (let i = 0; i < N; i++) actions[i] = actionRng.int(3);
-  const base = run(bars, config, 11, actions);
+  // One FeatureSource for every run, as a fitted pipeline is shared: its per-Bars cache must not leak rows of
+  // the original bars into a perturbed copy (or back).
+  const shared = features ? probeFeatures() : undefined;
+  const featuresFor = () => shared;
+  const base = run(bars, config, 11, actions, kind, featuresFor());
   const seen = [...base.obs.keys()];
   const first = seen[0];
   const last = seen[seen.length - 1];
 
   it.each([0, 1, 9, 23, 47, -2])('everything observed up to start+%i is byte-identical when later bars change', (offset) => {
     const t = offset >= 0 ? first + offset : last + offset + 1; // -2 → the bar before the last observation
-    const other = run(perturbAfter(bars, t, Rng.fromSeed(`noise-${t}`)), config, 11, actions);
+    const other = run(perturbAfter(bars, t, Rng.fromSeed(`noise-${t}`)), config, 11, actions, kind, featuresFor());
     expect(other.obs.size).toBe(base.obs.size);
     for (let i = first; i <= t; i++) {
       expect(other.obs.get(i), `observation at bar ${i}`).toEqual(base.obs.get(i));

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../src/core/registry.js';
+import { Rng } from '../src/core/rng.js';
 import { SyncVectorEnv } from '../src/core/vector-env.js';
 import type { Bars } from '../src/data/bars.js';
 import { fixedEpisode } from '../src/data/episode-source.js';
 import type { EpisodeSource } from '../src/data/episode-source.js';
 import type { EnvSpec } from './env-spec.js';
 import { registerEnvs } from './index.js';
+import { createRewardState, differentialSharpe } from './rewards.js';
+import type { RewardFn } from './rewards.js';
 import { createTradingEnv, TradingEnv, tradingEnvSchema } from './trading-env.js';
 import type { TradingEnvInput } from './trading-env.js';
 
@@ -13,7 +16,7 @@ const E0 = 1_000_000;
 const SHORT = 0;
 const FLAT = 1;
 const LONG = 2;
-const NO_COSTS = { spreadBps: 0, impactK: 0, commissionBps: 0, commissionMin: 0 };
+const NO_COSTS = { spreadBps: 0, impactK: 0, commissionBps: 0, commissionMin: 0, borrowBpsPerYear: 0 };
 
 /** Bars from explicit closes; open[i] = close[i−1] unless given. */
 function barsFrom(close: number[], open?: number[]): Bars {
@@ -253,6 +256,36 @@ describe('trading-v0 contract errors', () => {
     expect(path({ costs: { impactK: -1 } })).toMatchObject({ code: 'E_CONFIG', path: 'env.costs.impactK' });
     expect(path({ fill: 'same-close' })).toMatchObject({ code: 'E_CONFIG', path: 'env.fill' });
     expect(path({ positions: [] })).toMatchObject({ code: 'E_CONFIG', path: 'env.positions' });
+    expect(path({ reward: { kind: 'differential-sharpe', eta: 2 } })).toMatchObject({ code: 'E_CONFIG', path: 'env.reward.eta' });
+    expect(path({ costs: { borrowBpsPerYear: -5 } })).toMatchObject({ code: 'E_CONFIG', path: 'env.costs.borrowBpsPerYear' });
+  });
+
+  it('refuses positions beyond the leverage limit, and shorts when allowShort is false, naming env.positions', () => {
+    const error = (config: unknown): unknown => {
+      try {
+        createTradingEnv(config, source);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(error({ positions: [0, 1.5] })).toMatchObject({ code: 'E_CONFIG', path: 'env.positions', message: expect.stringMatching(/1\.5.*leverage/) });
+    expect(error({ positions: [-2, 0, 2], leverage: 2 })).toBeUndefined();
+    expect(error({ positions: [-2, 0], leverage: 1.5 })).toMatchObject({ code: 'E_CONFIG', path: 'env.positions' });
+    expect(error({ allowShort: false })).toMatchObject({ code: 'E_CONFIG', path: 'env.positions', message: expect.stringMatching(/-1.*allowShort/) });
+    expect(error({ allowShort: false, positions: [0, 0.5, 1] })).toBeUndefined();
+    expect(error({ leverage: 0 })).toMatchObject({ code: 'E_CONFIG', path: 'env.leverage' });
+  });
+
+  it('trades a leveraged position: weight 2 holds twice the equity in shares', () => {
+    const close = walk(40);
+    const e = env({ window: 5, episodeLength: null, positions: [0, 2], leverage: 2 }, fixedEpisode(barsFrom(close), 10));
+    e.reset();
+    const r = e.step(1); // filled at open[11] = close[10]
+    const shares = (2 * E0) / close[10];
+    expect(r.info.shares).toBeCloseTo(shares, 9);
+    expect(r.info.equity).toBeCloseTo(E0 - 2 * E0 + shares * close[11], 6);
+    expect(r.info.position).toBeCloseTo((shares * close[11]) / r.info.equity, 12);
   });
 });
 
@@ -261,6 +294,8 @@ describe('trading-v0 plumbing', () => {
     const c = tradingEnvSchema.parse({});
     expect(c).toMatchObject({ window: 30, positions: [-1, 0, 1], fill: 'next-open', initialEquity: 1_000_000, ruinFloor: 0.5, episodeLength: 252, returnScale: 100 });
     expect(c.costs.spreadBps).toBe(2);
+    expect(c).toMatchObject({ leverage: 1, allowShort: true, reward: { kind: 'log-return' }, features: { indicators: [], normalize: true } });
+    expect(c.costs.borrowBpsPerYear).toBe(25);
     expect(tradingEnvSchema.parse({}).positions).not.toBe(c.positions); // no shared mutable default
   });
 
@@ -276,7 +311,7 @@ describe('trading-v0 plumbing', () => {
   it('registers trading-v0 and creates it from raw config', () => {
     const registry = new Registry<EnvSpec>('env');
     registerEnvs(registry);
-    expect(registry.ids()).toEqual(['trading-v0']);
+    expect(registry.ids()).toContain('trading-v0'); // envs/index.ts registers other envs beside it
     const spec = registry.get('trading-v0');
     const e = spec.create({ window: 4, positions: [0, 1] }, { source: fixedEpisode(barsFrom(walk(40)), 10) });
     expect(e.observationSpace.contains(e.reset({ seed: 1 }).obs)).toBe(true);
@@ -310,5 +345,143 @@ describe('trading-v0 in SyncVectorEnv', () => {
       }
       expect(r.final).toHaveLength(k < 2 ? 0 : 2);
     }
+  });
+});
+
+describe('trading-v0 rewards', () => {
+  const bars = barsFrom(walk(120));
+  const actions = [2, 2, 0, 0, 1, 2, 0, 1, 1, 2, 0, 2, 2, 1, 0];
+  const costs = { spreadBps: 3, impactK: 0.2, commissionBps: 1, commissionMin: 0, borrowBpsPerYear: 50 };
+
+  function trace(config: TradingEnvInput, opts = {}): { rewards: number[]; logReturns: number[]; equity: number[] } {
+    const e = new TradingEnv({ window: 5, episodeLength: null, costs, ...config }, fixedEpisode(bars, 10), opts);
+    e.reset();
+    const out = { rewards: [] as number[], logReturns: [] as number[], equity: [] as number[] };
+    for (const a of actions) {
+      const r = e.step(a);
+      out.rewards.push(r.reward);
+      out.logReturns.push(r.info.logReturn);
+      out.equity.push(r.info.equity);
+    }
+    return out;
+  }
+
+  it('the default reward is info.logReturn, the log change of net equity', () => {
+    const t = trace({});
+    let prev = E0;
+    t.rewards.forEach((r, k) => {
+      expect(r).toBe(t.logReturns[k]);
+      expect(r).toBeCloseTo(Math.log(t.equity[k] / prev), 12);
+      prev = t.equity[k];
+    });
+  });
+
+  it('a shaping reward changes the reward only: equity, log returns and costs are the same', () => {
+    const base = trace({});
+    const dsr = trace({ reward: { kind: 'differential-sharpe', eta: 0.1 } });
+    const dd = trace({ reward: { kind: 'drawdown-penalised', lambda: 5 } });
+    for (const t of [dsr, dd]) {
+      expect(t.equity).toEqual(base.equity);
+      expect(t.logReturns).toEqual(base.logReturns);
+    }
+    // The env feeds the reward its log returns in order, from a state zeroed at reset.
+    const reference = differentialSharpe(0.1);
+    const state = createRewardState();
+    const expected = base.logReturns.map((r) => reference({ equityBefore: 1, equityAfter: 1, logReturn: r, position: 0, cost: 0, peakEquity: 1, initialEquity: 1 }, state));
+    expect(dsr.rewards).toEqual(expected);
+    expect(dd.rewards.some((r, k) => r < base.rewards[k] - 1e-6)).toBe(true);
+    expect(dd.rewards.every((r, k) => r <= base.rewards[k])).toBe(true);
+  });
+
+  it('resets the reward state at every reset', () => {
+    const e = new TradingEnv({ window: 5, episodeLength: null, costs, reward: { kind: 'differential-sharpe' } }, fixedEpisode(bars, 10));
+    const run = (): number[] => {
+      e.reset();
+      return actions.map((a) => e.step(a).reward);
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it('takes a custom reward function with the documented context', () => {
+    const seen: { steps: number; peak: number; cost: number; before: number; after: number; position: number }[] = [];
+    const custom: RewardFn = (ctx, state) => {
+      seen.push({ steps: state.steps, peak: ctx.peakEquity, cost: ctx.cost, before: ctx.equityBefore, after: ctx.equityAfter, position: ctx.position });
+      return 42;
+    };
+    const e = new TradingEnv({ window: 5, episodeLength: null, costs }, fixedEpisode(bars, 10), { reward: custom });
+    e.reset();
+    let peak = E0;
+    let before = E0;
+    for (let k = 0; k < actions.length; k++) {
+      const r = e.step(actions[k]);
+      expect(r.reward).toBe(42);
+      peak = Math.max(peak, r.info.equity);
+      expect(seen[k]).toEqual({ steps: k, peak, cost: r.info.cost, before, after: r.info.equity, position: r.info.position });
+      before = r.info.equity;
+    }
+  });
+});
+
+describe('trading-v0 accounting', () => {
+  it('equity = cash + shares × close after every step of a long random run with every cost on', () => {
+    // Closes with a weekly calendar (weekends skipped) so the borrow fee sees 1- and 3-day intervals.
+    const rng = Rng.fromSeed('accounting');
+    const n = 3000;
+    const close: number[] = [100];
+    for (let i = 1; i < n; i++) close.push(close[i - 1] * Math.exp(0.012 * rng.normal()));
+    const open = close.map((c, i) => (i === 0 ? c : close[i - 1] * Math.exp(0.004 * rng.normal())));
+    const bars = barsFrom(close, open);
+    const DAY = 86_400_000;
+    for (let i = 0; i < n; i++) bars.time[i] = (Math.floor(i / 5) * 7 + (i % 5)) * DAY;
+    for (let i = 0; i < n; i++) bars.volume[i] = 2e5 * Math.exp(0.5 * rng.normal());
+    const costs = { spreadBps: 4, spreadVolScale: 1, impactK: 0.3, commissionBps: 2, commissionMin: 15, borrowBpsPerYear: 80 };
+    const e = new TradingEnv({ window: 20, episodeLength: null, ruinFloor: 0, positions: [-1, -0.5, 0, 0.5, 1], costs }, fixedEpisode(bars, 20));
+    let { info } = e.reset({ seed: 3 });
+    let cash = E0;
+    let shares = 0;
+    let steps = 0;
+    let borrowPaid = 0;
+    let done = false;
+    while (!done) {
+      const t = info.t;
+      const r = e.step(rng.int(5));
+      const f = r.info.t;
+      expect(f).toBe(t + 1);
+      const dq = r.info.shares - shares;
+      // Independent ledger: trade at the next open, pay every reported cost from cash.
+      cash -= dq * bars.open[f] + r.info.cost;
+      shares = r.info.shares;
+      const identity = cash + shares * bars.close[f];
+      expect(Math.abs(r.info.equity - identity)).toBeLessThanOrEqual(1e-9 * Math.abs(identity));
+      expect(r.info.tradedNotional).toBeCloseTo(Math.abs(dq) * bars.open[f], 6);
+      expect(r.info.cost).toBeCloseTo(r.info.costSpread + r.info.costImpact + r.info.costCommission + r.info.costBorrow, 9);
+      if (shares < 0) {
+        const days = (bars.time[f] - bars.time[t]) / DAY;
+        expect(r.info.costBorrow).toBeCloseTo((-shares * bars.close[f] * 0.008 * days) / 365, 9);
+      } else expect(r.info.costBorrow).toBe(0);
+      borrowPaid += r.info.costBorrow;
+      steps++;
+      info = r.info;
+      done = r.terminated || r.truncated;
+    }
+    expect(steps).toBeGreaterThan(2900);
+    expect(borrowPaid).toBeGreaterThan(0);
+  });
+});
+
+describe('trading-v0 observation binding', () => {
+  it('writes observations into a bound buffer and returns it', () => {
+    const e = env({ window: 5, episodeLength: null }, fixedEpisode(barsFrom(walk(40)), 10));
+    const own = e.reset().obs.slice();
+    const backing = new Float32Array(20);
+    const view = backing.subarray(7, 13);
+    e.bindObservation(view);
+    expect(view).toEqual(own); // the current observation is copied at once
+    const r = e.step(LONG);
+    expect(r.obs).toBe(view);
+    expect(e.reset().obs).toBe(view);
+    expect(backing[6]).toBe(0);
+    expect(backing[13]).toBe(0);
+    expect(() => e.bindObservation(new Float32Array(5))).toThrow(RangeError);
   });
 });

@@ -13,7 +13,7 @@ describe('public API', () => {
     const b = api.createRegistries();
     expect(a.generators.ids()).toEqual(['real', 'gbm']);
     expect(a.agents.ids()).toEqual(['ppo', 'buy-and-hold', 'random']);
-    expect(a.envs.ids()).toEqual(['trading-v0']);
+    expect(a.envs.ids()).toEqual(['trading-v0', 'trading-continuous-v0', 'portfolio-v0', 'cartpole-v1']);
     a.generators.register({ ...api.gbm, id: 'gbm-custom' });
     expect(b.generators.has('gbm-custom')).toBe(false);
   });

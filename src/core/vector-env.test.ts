@@ -43,6 +43,51 @@ class CountEnv extends BaseEnv<Float32Array, number> {
   }
 }
 
+/**
+ * obs = [start, steps, 7]: like CountEnv but with Box actions of size 2 (reward = action[0] + 10·action[1])
+ * and, when `bindable`, the observation-binding fast path. Records the action arrays it receives.
+ */
+class BoxEnv extends BaseEnv<Float32Array, Float32Array> {
+  readonly observationSpace = Box.uniform(3, -Infinity, Infinity);
+  readonly actionSpace = Box.uniform(2, -1, 1);
+  readonly received: Float32Array[] = [];
+  private obs: Float32Array = new Float32Array(3);
+  private readonly info = { steps: 0 };
+  private readonly result: StepResult<Float32Array> = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: this.info };
+
+  constructor(
+    private readonly length: number,
+    bindable: boolean,
+  ) {
+    super();
+    if (bindable) {
+      (this as unknown as { bindObservation(v: Float32Array): void }).bindObservation = (view: Float32Array) => {
+        view.set(this.obs);
+        this.obs = view;
+        this.result.obs = view;
+      };
+    }
+  }
+
+  protected resetEpisode(): { obs: Float32Array; info: { steps: number } } {
+    this.info.steps = 0;
+    this.obs[0] = this.rng.int(1000);
+    this.obs[1] = 0;
+    this.obs[2] = 7;
+    return { obs: this.obs, info: this.info };
+  }
+
+  step(action: Float32Array): StepResult<Float32Array> {
+    if (!this.actionSpace.contains(action)) throw new InvalidActionError(action, this.actionSpace.toString());
+    this.received.push(action);
+    this.info.steps++;
+    this.obs[1] = this.info.steps;
+    this.result.reward = action[0] + 10 * action[1];
+    this.result.truncated = this.info.steps >= this.length;
+    return this.result;
+  }
+}
+
 function expectCode(fn: () => unknown, code: string): void {
   expect(fn).toThrow(expect.objectContaining({ code }));
 }
@@ -140,5 +185,64 @@ describe('SyncVectorEnv', () => {
     }
     expectCode(() => new SyncVectorEnv([new CountEnv(2), new Wide(2)]), 'E_ASSERT');
     expectCode(() => new SyncVectorEnv([]), 'E_ASSERT');
+  });
+
+  it('refuses sub-envs with different action spaces', () => {
+    expectCode(() => new SyncVectorEnv<number | Float32Array>([new CountEnv(2), new BoxEnv(2, false)]), 'E_ASSERT');
+  });
+});
+
+describe('SyncVectorEnv with Box actions and bound observations', () => {
+  it('hands sub-env i its slice of the action batch in a reused array', () => {
+    const envs = [new BoxEnv(5, false), new BoxEnv(5, false)];
+    const venv = new SyncVectorEnv(envs);
+    expect(venv.actionDim).toBe(2);
+    expect(venv.singleActionSpace.toString()).toBe('Box(2,)');
+    venv.reset(1);
+    const r = venv.step(Float32Array.of(0.1, 0.2, -0.5, 0.25));
+    expect(Array.from(r.rewards)).toEqual([Math.fround(0.1) + 10 * Math.fround(0.2), -0.5 + 2.5]);
+    venv.step(Float32Array.of(0, 0, 0, 0));
+    expect(envs[0].received[0]).toBe(envs[0].received[1]); // the same array each step: no allocation
+    expect(envs[0].received[0]).not.toBe(envs[1].received[0]);
+    expectCode(() => venv.step(Float32Array.of(0, 0)), 'E_ASSERT'); // numEnvs × actionDim values needed
+    expectCode(() => venv.step(Float32Array.of(0, 0, 2, 0)), 'E_INVALID_ACTION');
+  });
+
+  it('binds each bindable sub-env to its row of the batch, so rows need no copy and stay correct', () => {
+    const bound = [new BoxEnv(2, true), new BoxEnv(2, true)];
+    const copied = [new BoxEnv(2, false), new BoxEnv(2, false)];
+    const fast = new SyncVectorEnv(bound);
+    const slow = new SyncVectorEnv(copied);
+    const a = fast.reset(4);
+    expect(Array.from(a)).toEqual(Array.from(slow.reset(4)));
+    const actions = Float32Array.of(0.5, 0, 0.5, 0);
+    const r1 = fast.step(actions);
+    expect(Array.from(r1.obs)).toEqual(Array.from(slow.step(actions).obs));
+    expect(r1.obs).toBe(a);
+    // Episodes end at step 2: `final` holds copies, rows hold the next episode's first observation.
+    const r2 = fast.step(actions);
+    const s2 = slow.step(actions);
+    expect(r2.final.map((f) => Array.from(f.obs))).toEqual(s2.final.map((f) => Array.from(f.obs)));
+    expect(r2.final[0].obs.buffer).not.toBe(a.buffer); // a copy, not a view of the batch
+    expect(Array.from(r2.obs)).toEqual(Array.from(s2.obs));
+    expect(r2.obs[1]).toBe(0);
+    expect(r2.final[0].obs[1]).toBe(2);
+    // The sub-envs really write into the batch: their own result is a view of it.
+    expect(bound[1].step(Float32Array.of(0, 0)).obs.buffer).toBe(a.buffer);
+    expect(copied[1].step(Float32Array.of(0, 0)).obs.buffer).not.toBe(slow.reset().buffer);
+  });
+
+  it('keeps `final` and `infos` in place when no episode ends', () => {
+    const envs = [new CountEnv(100), new CountEnv(100)];
+    const venv = new SyncVectorEnv(envs);
+    venv.reset(0);
+    const r = venv.step(Int32Array.of(0, 1));
+    const { final, infos } = r;
+    const info0 = infos[0];
+    for (let k = 0; k < 10; k++) venv.step(Int32Array.of(1, 1));
+    expect(r.final).toBe(final);
+    expect(final).toHaveLength(0);
+    expect(r.infos).toBe(infos);
+    expect(infos[0]).toBe(info0); // the sub-env's own reused info object, not a copy
   });
 });

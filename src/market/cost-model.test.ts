@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Bars } from '../data/bars.js';
-import { averageVolume, computeTradeCosts, costModelSchema, createTradeCosts, modelledSpread, trailingVolatility } from './cost-model.js';
-import { Portfolio } from './portfolio.js';
+import { barSeries } from './bar-series.js';
+import {
+  averageVolume,
+  borrowCost,
+  computeTradeCosts,
+  costModelSchema,
+  createTradeCosts,
+  modelledSpread,
+  seriesTradeCosts,
+  trailingVolatility,
+} from './cost-model.js';
 
 /** 40 bars with irregular closes (so a shifted window gives a different σ) and volume 1000·(i+1). */
 function handBars(amplitude: number, withSpread = false): Bars {
@@ -73,7 +82,17 @@ describe('computeTradeCosts', () => {
   const defaults = costModelSchema.parse({});
 
   it('has the documented defaults', () => {
-    expect(defaults).toEqual({ spreadBps: 2, spreadVolScale: 0, impactK: 0.1, advWindow: 20, volWindow: 20, commissionBps: 1, commissionMin: 0 });
+    expect(defaults).toEqual({
+      spreadBps: 2,
+      spreadVolScale: 0,
+      impactK: 0.1,
+      advWindow: 20,
+      volWindow: 20,
+      commissionBps: 1,
+      commissionMin: 0,
+      borrowBpsPerYear: 25,
+    });
+    expect(costModelSchema.safeParse({ borrowBpsPerYear: -1 }).success).toBe(false);
     expect(costModelSchema.safeParse({ impactK: -1 }).success).toBe(false);
     expect(costModelSchema.safeParse({ volWindow: 1 }).success).toBe(false);
   });
@@ -145,21 +164,33 @@ describe('computeTradeCosts', () => {
   });
 });
 
-describe('Portfolio', () => {
-  it('buys with cash, pays costs from cash, and marks equity at a price', () => {
-    const pf = new Portfolio(1_000_000);
-    const dq = pf.rebalanceTo(1, 100, (q, p) => Math.abs(q) * p * 1e-4);
-    expect(dq).toBe(10000);
-    expect(pf.cash).toBeCloseTo(-100, 9);
-    expect(pf.equityAt(101)).toBeCloseTo(1_009_900, 6);
+describe('seriesTradeCosts', () => {
+  it('gives what computeTradeCosts gives for the same bars (one cost formula)', () => {
+    const bars = handBars(0.01);
+    const cfg = costModelSchema.parse({ spreadVolScale: 0.5, commissionMin: 3 });
+    for (const [fill, dq] of [[31, 5000], [25, -120], [3, 10], [39, 0]]) {
+      const a = { ...computeTradeCosts(cfg, bars, fill, dq, 101, createTradeCosts()) };
+      expect(seriesTradeCosts(cfg, barSeries(bars), fill, dq, 101, createTradeCosts())).toEqual(a);
+    }
+  });
+});
+
+describe('borrowCost', () => {
+  const DAY = 86_400_000;
+  const cfg = costModelSchema.parse({});
+
+  it('charges bps per year of the short notional per calendar day (365/year), weekends included', () => {
+    // 10,000 shares short at 100 = 1e6 notional; 25 bps/yr; Friday close → Monday close = 3 days.
+    expect(borrowCost(cfg, -10_000, 100, 4 * DAY, 7 * DAY)).toBeCloseTo((1e6 * 0.0025 * 3) / 365, 12); // 20.5479…
+    expect(borrowCost(cfg, -10_000, 100, 0, DAY)).toBeCloseTo(1e6 * 0.0025 / 365, 12); // 6.849…
+    const custom = costModelSchema.parse({ borrowBpsPerYear: 300 });
+    expect(borrowCost(custom, -500, 40, 0, 2 * DAY)).toBeCloseTo((20_000 * 0.03 * 2) / 365, 12);
   });
 
-  it('holds a short as negative shares with the proceeds in cash', () => {
-    const pf = new Portfolio(1_000_000);
-    pf.rebalanceTo(-1, 100, () => 0);
-    expect(pf.shares).toBe(-10000);
-    expect(pf.cash).toBe(2_000_000);
-    expect(pf.equityAt(90)).toBe(1_100_000); // the short gains when the price falls
-    expect(pf.weightAt(100)).toBe(-1);
+  it('charges nothing for longs, flat books, zero rates or empty intervals', () => {
+    expect(borrowCost(cfg, 10_000, 100, 0, DAY)).toBe(0);
+    expect(borrowCost(cfg, 0, 100, 0, DAY)).toBe(0);
+    expect(borrowCost(costModelSchema.parse({ borrowBpsPerYear: 0 }), -10_000, 100, 0, DAY)).toBe(0);
+    expect(borrowCost(cfg, -10_000, 100, DAY, DAY)).toBe(0);
   });
 });

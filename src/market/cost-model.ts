@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { Bars } from '../data/bars.js';
+import { DAY_MS } from '../data/bars.js';
+import { barSeries } from './bar-series.js';
+import type { BarSeries } from './bar-series.js';
 
 /**
  * Transaction costs of one fill: half the quoted spread, square-root market impact (slippage) and
- * commission. Everything here is a pure function of the bars strictly before the fill bar (plus the fill
+ * commission; plus the borrow fee of holding a short (see {@link borrowCost}). Everything here is a pure function of the bars strictly before the fill bar (plus the fill
  * bar's own quoted spread, which is known when the order executes), so no cost can leak future prices.
  *
  * Units: prices and costs are in the series' currency; quantities in shares (fractional allowed);
@@ -40,6 +43,13 @@ export const costModelSchema = z.strictObject({
     .describe('close-to-close log returns in the trailing daily volatility σ_daily, ending at the bar before the fill'),
   commissionBps: z.number().min(0).default(1).describe('commission in bps of traded notional'),
   commissionMin: z.number().min(0).default(0).describe('minimum commission per trade, in currency (charged only when something trades)'),
+  borrowBpsPerYear: z
+    .number()
+    .min(0)
+    .default(25)
+    .describe(
+      'stock-borrow fee of a short, in bps per year of |short notional| at the close, accrued per calendar day (365/year, weekends included); 25 = a general-collateral rate',
+    ),
 });
 
 /** Resolved cost-model configuration (defaults applied). */
@@ -78,6 +88,8 @@ export function createTradeCosts(): TradeCosts {
  * of the close-to-close log returns r_j = ln(close[j] / close[j−1]) for j = max(1, fillIndex − window) …
  * fillIndex − 1. Only closes at indices ≤ fillIndex − 1 are read: strictly before the fill bar.
  *
+ * This is the direct O(window) reference; fills read the same quantity in O(1) from {@link BarSeries}.
+ *
  * @returns σ per bar (a fraction, 0.01 = 1%), or NaN when fewer than 2 returns are available.
  * @example
  * trailingVolatility(bars.close, 31, 20); // std of ln(close[j]/close[j-1]), j = 11..30
@@ -101,6 +113,8 @@ export function trailingVolatility(close: Float64Array, fillIndex: number, windo
 /**
  * Average volume seen by a fill at bar `fillIndex`: the mean of volume[j] for
  * j = max(0, fillIndex − window) … fillIndex − 1 (strictly before the fill bar).
+ *
+ * This is the direct O(window) reference; fills read the same quantity in O(1) from {@link BarSeries}.
  *
  * @returns shares per bar, or 0 when no earlier bar exists.
  * @example
@@ -132,15 +146,17 @@ export function modelledSpread(config: CostModelConfig, bars: Bars, fillIndex: n
 
 /**
  * Costs of trading `deltaShares` (signed: + buys, − sells) at `price` in bar `fillIndex`. Writes into `out`
- * and returns it; allocates nothing.
+ * and returns it; allocates nothing after the first call on a given `bars` (see {@link barSeries}).
  *
  * - spread = |Δq|·p·s/2, s from {@link modelledSpread};
- * - impact = |Δq|·p·k·σ_daily·sqrt(|Δq|/ADV), σ_daily from {@link trailingVolatility} over `volWindow`
- *   returns and ADV from {@link averageVolume} over `advWindow` bars, both strictly before `fillIndex`;
+ * - impact = |Δq|·p·k·σ_daily·sqrt(|Δq|/ADV), σ_daily the trailing volatility over `volWindow` returns and
+ *   ADV the average volume over `advWindow` bars, both strictly before `fillIndex` (as in
+ *   {@link trailingVolatility} and {@link averageVolume}, read in O(1) from the bars' {@link BarSeries});
  *   impact is 0 when ADV is 0 or σ_daily is unavailable (fewer than 2 earlier returns);
  * - commission = max(commissionMin, |Δq|·p·commissionBps/1e4) when Δq ≠ 0.
  *
- * Δq = 0 gives all zeros. Costs are always ≥ 0 and in currency.
+ * Δq = 0 gives all zeros. Costs are always ≥ 0 and in currency. The borrow fee is not a fill cost: it is
+ * charged per bar held short, see {@link borrowCost}.
  *
  * @example
  * const out = createTradeCosts();
@@ -150,6 +166,24 @@ export function modelledSpread(config: CostModelConfig, bars: Bars, fillIndex: n
 export function computeTradeCosts(
   config: CostModelConfig,
   bars: Bars,
+  fillIndex: number,
+  deltaShares: number,
+  price: number,
+  out: TradeCosts,
+): TradeCosts {
+  return seriesTradeCosts(config, barSeries(bars), fillIndex, deltaShares, price, out);
+}
+
+/**
+ * {@link computeTradeCosts} on a series the caller already holds (envs keep their episode's series, which
+ * saves the cache lookup on every fill).
+ *
+ * @example
+ * seriesTradeCosts(config, barSeries(bars), 31, 1000, bars.open[31], out);
+ */
+export function seriesTradeCosts(
+  config: CostModelConfig,
+  series: BarSeries,
   fillIndex: number,
   deltaShares: number,
   price: number,
@@ -166,10 +200,11 @@ export function computeTradeCosts(
     out.adv = 0;
     return out;
   }
+  const bars = series.bars;
   const notional = qty * price;
   const needSigma = config.impactK > 0 || (config.spreadVolScale !== 0 && bars.spread === undefined);
-  const sigma = needSigma ? trailingVolatility(bars.close, fillIndex, config.volWindow) : NaN;
-  const adv = config.impactK > 0 ? averageVolume(bars.volume, fillIndex, config.advWindow) : 0;
+  const sigma = needSigma ? series.trailingVolatility(fillIndex, config.volWindow) : NaN;
+  const adv = config.impactK > 0 ? series.averageVolume(fillIndex, config.advWindow) : 0;
   const spreadFraction = modelledSpread(config, bars, fillIndex, sigma);
 
   out.spread = (notional * spreadFraction) / 2;
@@ -180,4 +215,25 @@ export function computeTradeCosts(
   out.sigmaDaily = sigma >= 0 ? sigma : 0;
   out.adv = adv;
   return out;
+}
+
+/** Calendar days per year over which `borrowBpsPerYear` accrues (brokers accrue borrow fees daily, on 365 days). */
+export const BORROW_DAYS_PER_YEAR = 365;
+
+/**
+ * Borrow fee of holding `shares` (negative = short) at `close` over the calendar time from `fromTime` to
+ * `toTime` (epoch ms): |short notional|·borrowBpsPerYear/1e4·days/365, days = (toTime − fromTime)/86,400,000,
+ * so a position held over a weekend pays three days. Longs (shares ≥ 0) and non-positive intervals pay 0.
+ *
+ * Trading envs charge it at every close: the position held at close[t+1] pays for the interval from bar t's
+ * time to bar t+1's, valued at close[t+1].
+ *
+ * @returns the fee in currency (≥ 0)
+ * @example
+ * borrowCost(costModelSchema.parse({}), -10_000, 100, fri, mon); // 1e6 · 25e-4 · 3/365 ≈ 20.55
+ */
+export function borrowCost(config: CostModelConfig, shares: number, close: number, fromTime: number, toTime: number): number {
+  if (!(shares < 0) || !(toTime > fromTime) || config.borrowBpsPerYear === 0) return 0;
+  const days = (toTime - fromTime) / DAY_MS;
+  return (-shares * close * config.borrowBpsPerYear * days) / (1e4 * BORROW_DAYS_PER_YEAR);
 }

@@ -1,4 +1,4 @@
-import { assert } from '../core/errors.js';
+import { RlError } from '../core/errors.js';
 
 /**
  * Prices the cost of trading `deltaShares` (signed) at `price`, in currency (≥ 0). Called once per
@@ -10,11 +10,12 @@ export type CostFn = (deltaShares: number, price: number) => number;
  * Single-asset portfolio accounting in currency and shares.
  *
  * Sign conventions: `shares > 0` is long, `shares < 0` is short; buying (Δq > 0) lowers cash by Δq·p,
- * selling (Δq < 0) raises it by |Δq|·p, and a short position's proceeds sit in cash. Costs are always paid
- * from cash. Cash may go negative (a leveraged long is financed at zero interest). Shares are fractional.
+ * selling (Δq < 0) raises it by |Δq|·p, and a short position's proceeds sit in cash. Costs (of trades, and
+ * holding costs such as a short's borrow fee, see {@link Portfolio.charge}) are always paid from cash. Cash
+ * may go negative (a leveraged long is financed at zero interest). Shares are fractional.
  *
  * equity(p) = cash + shares·p; weight(p) = shares·p / equity(p) (a fraction of equity: 1 = fully long,
- * −1 = fully short).
+ * −1 = fully short). This identity holds after every operation: nothing else holds value.
  *
  * @example
  * const pf = new Portfolio(1_000_000);
@@ -67,11 +68,26 @@ export class Portfolio {
    *   a position.
    */
   rebalanceTo(targetWeight: number, fillPrice: number, costOf: CostFn): number {
-    const equity = this.equityAt(fillPrice);
-    assert(equity > 0, () => `cannot rebalance with non-positive equity ${equity} at price ${fillPrice}`);
-    const delta = (targetWeight * equity) / fillPrice - this.shares;
+    const delta = this.deltaTo(targetWeight, fillPrice);
     this.trade(delta, fillPrice, costOf(delta, fillPrice));
     return delta;
+  }
+
+  /**
+   * The trade {@link rebalanceTo} would make, without making it: Δq = targetWeight·equity/fillPrice − shares,
+   * equity valued at `fillPrice`. Pair with {@link trade} to price the costs in between.
+   *
+   * @returns Δq in shares (signed)
+   * @throws RlError (E_ASSERT) when equity at the fill price is not positive.
+   * @example
+   * const dq = pf.deltaTo(0.5, 100);
+   * pf.trade(dq, 100, costOf(dq, 100));
+   */
+  deltaTo(targetWeight: number, fillPrice: number): number {
+    const equity = this.equityAt(fillPrice);
+    // An explicit branch rather than assert(): no message closure is created on this hot path.
+    if (!(equity > 0)) throw new RlError(`cannot rebalance with non-positive equity ${equity} at price ${fillPrice}`, 'E_ASSERT');
+    return (targetWeight * equity) / fillPrice - this.shares;
   }
 
   /** Buys (Δq > 0) or sells (Δq < 0) `deltaShares` at `price` and pays `cost` (currency) from cash. */
@@ -80,5 +96,16 @@ export class Portfolio {
     this.cash -= deltaShares * price + cost;
     this.lastDeltaShares = deltaShares;
     this.lastCost = cost;
+  }
+
+  /**
+   * Pays a cost that is not a trade (a short's borrow fee, a financing charge) from cash, in currency.
+   * Shares and the last-trade records are unchanged.
+   *
+   * @example
+   * pf.charge(borrowCost(costs, pf.shares, close, time[t], time[t + 1]));
+   */
+  charge(cost: number): void {
+    this.cash -= cost;
   }
 }
