@@ -6,8 +6,10 @@ import type { EquityTrace } from './metrics.js';
 
 /**
  * Runs `agent` deterministically through one episode of a trading env (typically a fixed test window) and
- * records the equity trace. The env must report `equity`, `position`, `tradedNotional`, `cost` and `time`
- * in its step info (trading-v0 does), and `equity` in its reset info.
+ * records the equity trace. The env must report `equity`, `logReturn`, `position`, `tradedNotional`, `cost` and
+ * `time` in its step info (trading-v0 does), and `equity` in its reset info. Performance comes from the
+ * equity log return, never from the reward, so a shaped reward (differential Sharpe, drawdown penalty)
+ * cannot change reported figures.
  *
  * @example
  * const env = createTradingEnv({ ...cfg, episodeLength: null }, fixedEpisode(bars, test.start - 1, test.end));
@@ -27,7 +29,7 @@ export function evaluatePolicy(env: Env<Float32Array, number>, agent: Agent, rng
   for (let step = 0; step < maxSteps; step++) {
     const action = agent.act(obs, { deterministic: true, rng })[0];
     const r = env.step(action);
-    logReturns.push(r.reward);
+    logReturns.push(infoNumber(r.info, 'logReturn')); // not r.reward: a shaped reward must not change reported performance
     equity.push(infoNumber(r.info, 'equity'));
     position.push(infoNumber(r.info, 'position'));
     traded.push(infoNumber(r.info, 'tradedNotional'));

@@ -14,6 +14,8 @@ import type { EquityTrace } from '../../evaluators/metrics.js';
 import { isoDate } from '../../evaluators/report.js';
 import type { ExperimentReport, FoldReport, Span } from '../../evaluators/report.js';
 import { initTf } from '../nn/tf.js';
+import type { FeaturesConfig } from '../features/config.js';
+import { fitFeatures } from '../features/pipeline.js';
 import type { MetricSink } from '../store/run-dir.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import { MixedEpisodeSource } from './mixed-source.js';
@@ -39,6 +41,8 @@ export interface ExperimentRun {
   readonly sink: MetricSink;
   /** Receives fitted generator params per fold (persisted beside the run). */
   readonly onParams?: (fold: number, params: unknown) => void;
+  /** Receives the feature normalisation statistics fitted per fold, when the env uses indicator features. */
+  readonly onFeatureStats?: (fold: number, stats: unknown) => void;
   readonly onProgress?: (p: ExperimentProgress) => void;
 }
 
@@ -47,6 +51,7 @@ interface TradingEnvShape {
   window: number;
   episodeLength: number | null;
   positions: number[];
+  features?: FeaturesConfig;
 }
 
 /**
@@ -81,16 +86,24 @@ export async function runExperiment(run: ExperimentRun): Promise<ExperimentRepor
     const needsSynthetic = config.syntheticOnly || config.ratio > 0;
     const params = needsSynthetic ? generator.fit([train], config.generator.config, {}) : null;
     if (params !== null) run.onParams?.(fold.index, params);
+    // Indicator features are normalised with statistics of the training bars only, frozen for the test.
+    const wantsFeatures = (envConfig.features?.indicators.length ?? 0) > 0;
+    const features = wantsFeatures ? fitFeatures(envConfig.features as FeaturesConfig, train) : undefined;
+    if (features) run.onFeatureStats?.(fold.index, features.stats());
+    // Every episode starts after enough history for the return window and every indicator's warm-up, so
+    // synthetic paths never begin with zero-filled features.
+    const history = Math.max(envConfig.window, 1 + Math.max(0, ...(features?.warmup ?? [])));
     const source = new MixedEpisodeSource({
       real: config.syntheticOnly ? null : train,
       generator: params === null ? null : { spec: generator, params },
       ratio: config.syntheticOnly ? Infinity : config.ratio,
-      window: envConfig.window,
+      window: history,
       episodeLength: envConfig.episodeLength ?? 252,
     });
 
     // TRAIN
-    const makeEnv = (src: EpisodeSource, cfg: Record<string, unknown> = config.env.config) => envSpec.create(cfg, { source: src }) as Env<Float32Array, number>;
+    const makeEnv = (src: EpisodeSource, cfg: Record<string, unknown> = config.env.config) =>
+      envSpec.create(cfg, { source: src, ...(features ? { features } : {}) }) as Env<Float32Array, number>;
     const vec = new SyncVectorEnv(Array.from({ length: config.train.numEnvs }, () => makeEnv(source)));
     const probe = vec.singleObservationSpace;
     const actionSpace = vec.singleActionSpace as Env<Float32Array, number>['actionSpace'];

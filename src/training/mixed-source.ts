@@ -11,7 +11,7 @@ export interface MixedSourceOptions {
   readonly generator: { readonly spec: GeneratorSpec<unknown, unknown>; readonly params: unknown } | null;
   /** Synthetic episodes per real episode (r in synthetic:real = r:1). 0 = real only; Infinity = synthetic only. */
   readonly ratio: number;
-  /** Observation window of the env: every episode leaves this many bars of history before its first decision. */
+  /** Bars of history every episode leaves before its first decision (≥ the env's observation window). */
   readonly window: number;
   /** Decisions per episode; a synthetic path is generated with exactly enough bars for it. */
   readonly episodeLength: number;

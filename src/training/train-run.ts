@@ -62,6 +62,7 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
       registries,
       sink: writer.metrics,
       onParams: (fold, params) => writer.writeJson(`params-fold-${fold}.json`, params),
+      onFeatureStats: (fold, stats) => writer.writeJson(`features-fold-${fold}.json`, stats),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     writer.writeJson('report.json', report);
