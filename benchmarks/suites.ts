@@ -5,7 +5,10 @@ import { sliceBars } from '../src/data/bars.js';
 import type { Bars } from '../src/data/bars.js';
 import { loadBuiltinSp500 } from '../src/data/builtin.js';
 import { fixedEpisode } from '../src/data/episode-source.js';
-import { TradingEnv } from '../envs/trading-env.js';
+import { CartPoleEnv } from '../envs/cartpole.js';
+import { PortfolioEnv } from '../envs/portfolio-env.js';
+import { ContinuousTradingEnv, TradingEnv } from '../envs/trading-env.js';
+import { fixedPanelEpisode } from '../src/data/panel-episode-source.js';
 import { gbm } from '../generators/gbm.js';
 import { real } from '../generators/real.js';
 import { opsPerSecond, opsPerSecondAsync } from './timing.js';
@@ -30,32 +33,44 @@ function* rngSuite(): Iterable<Figure> {
   if (sink === 42) process.stderr.write(''); // keep the loops observable
 }
 
-/** A single env with a random policy: window 30, every cost on (spread, impact, commission). */
+/** Steps `env` with actions from `act` for `n` steps per call, resetting at episode ends. */
+function stepLoop<A>(env: { step(a: A): { terminated: boolean; truncated: boolean }; reset(): unknown }, act: () => A, n = 200_000): () => number {
+  return () => {
+    for (let i = 0; i < n; i++) {
+      const r = env.step(act());
+      if (r.terminated || r.truncated) env.reset();
+    }
+    return n;
+  };
+}
+
+/**
+ * Envs with a random policy over the built-in S&P 500: window 30 and every cost on (half-spread, square-root
+ * impact, commission, borrow on shorts). The portfolio env runs 10 assets sampled from GBM fitted on it.
+ */
 function* envSuite(): Iterable<Figure> {
   const bars = loadBuiltinSp500();
-  const config = { window: 30, episodeLength: 252, costs: { spreadBps: 2, impactK: 0.1, commissionBps: 1 } };
-  const env = new TradingEnv(config, fixedEpisode(bars, 30, bars.length));
+  const costs = { spreadBps: 2, impactK: 0.1, commissionBps: 1, borrowBpsPerYear: 25 };
+  const config = { window: 30, episodeLength: 252, costs };
   const rng = Rng.fromSeed(0);
+
+  const env = new TradingEnv(config, fixedEpisode(bars, 30, bars.length));
   env.reset({ seed: 0 });
-  const n = 200_000;
-  yield {
-    name: 'TradingEnv, random policy, window 30, costs on',
-    value: opsPerSecond(() => {
-      for (let i = 0; i < n; i++) {
-        const r = env.step(rng.int(3));
-        if (r.terminated || r.truncated) env.reset();
-      }
-      return n;
-    }),
-    unit: 'steps/s',
-  };
+  yield { name: 'TradingEnv (discrete), random policy, window 30, costs on', value: opsPerSecond(stepLoop(env, () => rng.int(3))), unit: 'steps/s' };
+
+  const cont = new ContinuousTradingEnv(config, fixedEpisode(bars, 30, bars.length));
+  cont.reset({ seed: 0 });
+  const weight = new Float32Array(1);
+  const randomWeight = () => ((weight[0] = 2 * rng.uniform() - 1), weight);
+  yield { name: 'ContinuousTradingEnv, random weights, window 30, costs on', value: opsPerSecond(stepLoop(cont, randomWeight)), unit: 'steps/s' };
+
   for (const numEnvs of [16, 256]) {
     const vec = new SyncVectorEnv(Array.from({ length: numEnvs }, () => new TradingEnv(config, fixedEpisode(bars, 30, bars.length))));
     vec.reset(0);
     const actions = new Int32Array(numEnvs);
     const steps = Math.max(1, Math.floor(200_000 / numEnvs));
     yield {
-      name: `SyncVectorEnv N=${numEnvs}`,
+      name: `SyncVectorEnv of TradingEnv, N=${numEnvs}`,
       value: opsPerSecond(() => {
         for (let s = 0; s < steps; s++) {
           for (let i = 0; i < numEnvs; i++) actions[i] = rng.int(3);
@@ -66,6 +81,22 @@ function* envSuite(): Iterable<Figure> {
       unit: 'env-steps/s',
     };
   }
+
+  const assets = 10;
+  const params = gbm.fit([bars], gbm.configSchema.parse({}), {});
+  const panel = gbm.sample(params, Rng.fromSeed(1), { length: 2520, paths: assets }).map((path, k) => ({ ...path[0], symbol: `A${k}` }));
+  const portfolio = new PortfolioEnv({ window: 30, episodeLength: 252, costs, allowShort: true }, fixedPanelEpisode(panel, 30));
+  portfolio.reset({ seed: 0 });
+  const weights = new Float32Array(assets);
+  const randomWeights = () => {
+    for (let k = 0; k < assets; k++) weights[k] = (2 * rng.uniform() - 1) / assets;
+    return weights;
+  };
+  yield { name: `PortfolioEnv, ${assets} assets, random weights, window 30, costs on`, value: opsPerSecond(stepLoop(portfolio, randomWeights, 50_000)), unit: 'steps/s' };
+
+  const cartpole = new CartPoleEnv();
+  cartpole.reset({ seed: 0 });
+  yield { name: 'cartpole-v1 (no wrappers), random policy', value: opsPerSecond(stepLoop(cartpole, () => rng.int(2))), unit: 'steps/s' };
 }
 
 function* generatorSuite(): Iterable<Figure> {
@@ -117,7 +148,7 @@ export async function runSuites(names: readonly string[], log: (line: string) =>
     log(`# ${name}\n`);
     for await (const figure of suite()) {
       figures.push({ suite: name, ...figure });
-      print?.(`${name.padEnd(10)} ${figure.name.padEnd(52)} ${formatValue(figure.value).padStart(14)} ${figure.unit}\n`);
+      print?.(`${name.padEnd(10)} ${figure.name.padEnd(60)} ${formatValue(figure.value).padStart(14)} ${figure.unit}\n`);
     }
   }
   return figures;

@@ -3,7 +3,7 @@ import * as api from '../src/index.js';
 
 describe('public API', () => {
   it('exposes the contracts, plugins and runner', () => {
-    for (const name of ['Rng', 'Box', 'Discrete', 'Registry', 'TradingEnv', 'SyncVectorEnv', 'gbm', 'real', 'PpoAgent', 'BuyAndHoldAgent', 'trainRun', 'createRegistries', 'computeMetrics', 'walkForwardFolds', 'loadBarsCsv']) {
+    for (const name of ['Rng', 'Box', 'Discrete', 'Registry', 'TradingEnv', 'SyncVectorEnv', 'gbm', 'real', 'PpoAgent', 'BuyAndHoldAgent', 'trainRun', 'createRegistries', 'computeMetrics', 'walkForwardFolds', 'loadBarsCsv', 'ContinuousTradingEnv', 'PortfolioEnv', 'CartPoleEnv', 'makeEnv', 'checkEnv', 'TimeLimit', 'NormalizeObservation', 'fitFeatures', 'differentialSharpe']) {
       expect(api, name).toHaveProperty(name);
     }
   });
