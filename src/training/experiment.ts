@@ -50,7 +50,6 @@ export interface ExperimentRun {
 interface TradingEnvShape {
   window: number;
   episodeLength: number | null;
-  positions: number[];
   features?: FeaturesConfig;
 }
 
@@ -104,10 +103,13 @@ export async function runExperiment(run: ExperimentRun): Promise<ExperimentRepor
     // TRAIN
     const makeEnv = (src: EpisodeSource, cfg: Record<string, unknown> = config.env.config) =>
       envSpec.create(cfg, { source: src, ...(features ? { features } : {}) }) as Env<Float32Array, number>;
-    const vec = new SyncVectorEnv(Array.from({ length: config.train.numEnvs }, () => makeEnv(source)));
+    const envs = Array.from({ length: config.train.numEnvs }, () => makeEnv(source));
+    const vec = new SyncVectorEnv(envs);
+    // The target position of each action, as the env built it (a subclass may fix its own set).
+    const actionPositions = (envs[0] as { positions?: readonly number[] }).positions;
     const probe = vec.singleObservationSpace;
     const actionSpace = vec.singleActionSpace as Env<Float32Array, number>['actionSpace'];
-    const ctx = (label: string) => ({ observationSpace: probe, actionSpace, rng: foldRng.fork(label), actionPositions: envConfig.positions });
+    const ctx = (label: string) => ({ observationSpace: probe, actionSpace, rng: foldRng.fork(label), ...(actionPositions ? { actionPositions } : {}) });
     const agent: Agent = agentSpec.create(config.agent.config, ctx('agent'));
     const baseline: Agent = baselineSpec.create({}, ctx('baseline'));
     vec.reset(foldRng.fork('env').nextUint32());
