@@ -3,6 +3,7 @@ import { packageInfo } from '../core/package-info.js';
 import { createRegistries } from '../training/registries.js';
 import type { Registries } from '../training/registries.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerGenerateCommand } from './commands/generate.js';
 import { registerListCommand } from './commands/list.js';
 import { registerTrainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
@@ -22,6 +23,7 @@ export function buildProgram(io: CliIo, registries: Registries = createRegistrie
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride(); // set before adding commands so they inherit it: errors surface as CommanderError
   registerTrainCommand(program, io, registries);
+  registerGenerateCommand(program, io, registries);
   registerListCommand(program, io, registries);
   registerBenchCommand(program, io);
   return program;

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError } from '../../core/errors.js';
 import { jsonReplacer } from '../../core/atomic.js';
 import { foldTable, renderTable } from '../../../evaluators/report.js';
 import { experimentSchema } from '../../training/experiment-config.js';
@@ -9,6 +7,7 @@ import { trainRun } from '../../training/train-run.js';
 import type { CliIo } from '../io.js';
 import { intOption, numberOption } from '../options.js';
 import { progressReporter } from '../progress.js';
+import { readJsonObject } from '../read-json.js';
 
 interface TrainFlags {
   config?: string;
@@ -51,7 +50,7 @@ export function registerTrainCommand(program: Command, io: CliIo, registries: Re
     .option('-o, --out <dir>', 'parent directory of run directories', 'runs')
     .option('--json', 'print the report JSON on stdout (progress stays on stderr)')
     .action(async (flags: TrainFlags) => {
-      const input = mergeFlags(flags.config ? readConfigFile(flags.config) : {}, flags);
+      const input = mergeFlags(flags.config ? readJsonObject(flags.config, 'config') : {}, flags);
       const result = await trainRun(input, { registries, outDir: flags.out, onProgress: progressReporter(io) });
       if (flags.json) {
         io.out(`${JSON.stringify({ ...result.report, dir: result.dir }, jsonReplacer, 2)}\n`);
@@ -63,22 +62,6 @@ export function registerTrainCommand(program: Command, io: CliIo, registries: Re
           `walk-forward on ${r.data.symbol} ${r.data.from}..${r.data.to}\n\n${renderTable(foldTable(r))}\n\nrun ${result.id} → ${result.dir}\n`,
       );
     });
-}
-
-function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError('config', `cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be an object');
-    return value as Record<string, unknown>;
-  } catch (e) {
-    throw new ConfigError('config', `${file} is not a JSON experiment config: ${(e as Error).message}`);
-  }
 }
 
 /** Flags override the config file, key by key. */

@@ -1,0 +1,173 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic.js';
+import { ConfigError, DataError } from '../core/errors.js';
+import { packageInfo } from '../core/package-info.js';
+import { Rng } from '../core/rng.js';
+import type { Panel } from '../data/bars.js';
+import { dataHash, loadBars } from '../data/builtin.js';
+import { formatBarsCsv, parseBarsCsv } from '../data/csv.js';
+import { parseConfig } from '../training/experiment-config.js';
+import type { Registries } from '../training/registries.js';
+import { canonicalJson, contentId, sha256 } from './hash.js';
+import { StagedDir } from './staged-dir.js';
+
+/** What defines a dataset: everything its bytes depend on (besides the package version and input data). */
+export interface DatasetSpec {
+  /** Generator id (`rl list generators`). */
+  generator: string;
+  /** Generator config as given; resolved with the generator's schema (defaults written out). */
+  config: Record<string, unknown>;
+  /** Real bars the generator is fitted on: 'builtin' or a CSV path. */
+  data: string;
+  seed: number;
+  paths: number;
+  /** Bars per path. */
+  length: number;
+  /** ISO date (YYYY-MM-DD) of the first generated bar; the generator's default when absent. */
+  start?: string;
+}
+
+export interface DatasetManifest {
+  id: string;
+  kind: 'dataset';
+  spec: DatasetSpec & { config: Record<string, unknown> };
+  generator: { id: string; version: number };
+  package: { name: string; version: string };
+  input: { source: string; symbol: string; bars: number; sha256: string };
+  paramsSha256: string;
+  files: string[];
+  outputs?: Record<string, string>;
+}
+
+/**
+ * Fits a generator on real bars, samples `paths` paths and persists them under `<outDir>/<generator>/<id>/`:
+ * one CSV per path and asset (`path-00000.csv`, or `path-00000.<SYMBOL>.csv` for several assets),
+ * `params.json` (the fitted parameters) and `manifest.json`, then points `<outDir>/<generator>/latest` at it.
+ * Path k is drawn from the stream `<seed>/path-k`, so it is the same whatever the number of paths. The id
+ * hashes the generator id and version, the resolved config, the fitted params, seed, paths, length, start,
+ * the package version and the input data's hash: equal inputs give the same id and identical bytes.
+ *
+ * @example
+ * const { dir } = generateDataset({ generator: 'gbm', config: {}, data: 'builtin', seed: 1, paths: 100, length: 2520 }, registries, 'datasets');
+ * @throws ConfigError, UnknownPluginError, DataError
+ */
+export function generateDataset(spec: DatasetSpec, registries: Registries, outDir: string): { id: string; dir: string; manifest: DatasetManifest } {
+  const generator = registries.generators.get(spec.generator);
+  const config = parseConfig(generator.configSchema, spec.config, 'generator.config') as Record<string, unknown>;
+  checkCounts(spec);
+  const start = spec.start === undefined ? undefined : parseStart(spec.start);
+  const bars = loadBars(spec.data);
+  const inputHash = dataHash(bars);
+  const params = generator.fit([bars], config, {});
+  const paramsSha256 = sha256(canonicalJson(params));
+  const pkg = packageInfo();
+  const resolved = { ...spec, config };
+  const id = contentId({ spec: resolved, generator: { id: generator.id, version: generator.version }, paramsSha256, inputHash, package: pkg.version });
+
+  const root = join(outDir, generator.id);
+  const staged = StagedDir.open(root, id);
+  try {
+    const files: string[] = [];
+    const rng = Rng.fromSeed(spec.seed);
+    for (let k = 0; k < spec.paths; k++) {
+      const [panel] = generator.sample(params, rng.fork(`path-${k}`), { length: spec.length, paths: 1, ...(start !== undefined ? { start } : {}) });
+      for (const name of writePath(staged, k, panel)) files.push(name);
+    }
+    staged.writeJson('params.json', params);
+    const manifest: DatasetManifest = {
+      id,
+      kind: 'dataset',
+      spec: resolved,
+      generator: { id: generator.id, version: generator.version },
+      package: { name: pkg.name, version: pkg.version },
+      input: { source: spec.data, symbol: bars.symbol, bars: bars.length, sha256: inputHash },
+      paramsSha256,
+      files,
+    };
+    const dir = staged.commit(manifest as unknown as Record<string, unknown>);
+    writeFileAtomic(join(root, 'latest'), `${id}\n`);
+    return { id, dir, manifest: readManifest(dir) };
+  } catch (e) {
+    staged.abort();
+    throw e;
+  }
+}
+
+/**
+ * Regenerates a dataset from its `manifest.json` into `outDir` (same spec, same input data). The input's
+ * content hash must match the one recorded, so a changed file is reported instead of silently producing
+ * different data.
+ *
+ * @throws DataError when the manifest is unreadable or the input data changed.
+ */
+export function regenerateDataset(datasetDir: string, registries: Registries, outDir: string): { id: string; dir: string; manifest: DatasetManifest } {
+  const manifest = readManifest(datasetDir);
+  const bars = loadBars(manifest.spec.data);
+  if (dataHash(bars) !== manifest.input.sha256) {
+    throw new DataError(manifest.spec.data, undefined, undefined, `content differs from the data dataset ${manifest.id} was generated from (sha256 ${manifest.input.sha256.slice(0, 12)}…)`);
+  }
+  return generateDataset(manifest.spec, registries, outDir);
+}
+
+/** Reads a dataset's manifest. @throws DataError when it is missing or not a dataset manifest. */
+export function readManifest(datasetDir: string): DatasetManifest {
+  const file = join(datasetDir, 'manifest.json');
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new DataError(file, undefined, undefined, `cannot read a dataset manifest: ${(e as Error).message}`);
+  }
+  const m = value as Partial<DatasetManifest>;
+  if (m.kind !== 'dataset' || typeof m.id !== 'string' || !Array.isArray(m.files) || m.spec === undefined) {
+    throw new DataError(file, undefined, 'kind', 'not a dataset manifest');
+  }
+  return m as DatasetManifest;
+}
+
+/** Loads every path of a dataset as Panels (assets in file order). */
+export function readDatasetPaths(datasetDir: string): Panel[] {
+  const manifest = readManifest(datasetDir);
+  const byPath = new Map<string, Panel>();
+  for (const name of manifest.files) {
+    const m = /^(path-\d+)\.(?:(.+)\.)?csv$/.exec(name);
+    if (!m) throw new DataError(join(datasetDir, 'manifest.json'), undefined, 'files', `unexpected file name "${name}"`);
+    const key = m[1];
+    const symbol = m[2] ?? manifest.input.symbol;
+    const text = readFileSync(join(datasetDir, name), 'utf8');
+    const bars = parseBarsCsv(text, { file: join(datasetDir, name), symbol });
+    byPath.set(key, [...(byPath.get(key) ?? []), bars]);
+  }
+  return [...byPath.values()];
+}
+
+/** The dataset a generator's `latest` pointer names, if any. */
+export function latestDataset(outDir: string, generator: string): string | undefined {
+  const pointer = join(outDir, generator, 'latest');
+  if (!existsSync(pointer)) return undefined;
+  const id = readFileSync(pointer, 'utf8').trim();
+  return readdirSync(join(outDir, generator)).includes(id) ? join(outDir, generator, id) : undefined;
+}
+
+function writePath(staged: StagedDir, k: number, panel: Panel): string[] {
+  const stem = `path-${String(k).padStart(5, '0')}`;
+  return panel.map((bars) => {
+    const name = panel.length === 1 ? `${stem}.csv` : `${stem}.${bars.symbol}.csv`;
+    staged.writeText(name, formatBarsCsv(bars));
+    return name;
+  });
+}
+
+function checkCounts(spec: DatasetSpec): void {
+  if (!(Number.isInteger(spec.paths) && spec.paths >= 1)) throw new ConfigError('paths', `must be an integer ≥ 1, got ${spec.paths}`);
+  if (!(Number.isInteger(spec.length) && spec.length >= 2)) throw new ConfigError('length', `must be an integer ≥ 2, got ${spec.length}`);
+  if (!(Number.isInteger(spec.seed) && spec.seed >= 0)) throw new ConfigError('seed', `must be an integer ≥ 0, got ${spec.seed}`);
+}
+
+function parseStart(start: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start);
+  const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  if (!m || new Date(t).toISOString().slice(0, 10) !== start) throw new ConfigError('start', `expected a date YYYY-MM-DD, got "${start}"`);
+  return t;
+}
