@@ -1,7 +1,6 @@
 import { Rng } from '../src/core/rng.js';
 import type { Discrete } from '../src/core/spaces.js';
 import { SyncVectorEnv } from '../src/core/vector-env.js';
-import { sliceBars } from '../src/data/bars.js';
 import type { Bars } from '../src/data/bars.js';
 import { loadBuiltinSp500 } from '../src/data/builtin.js';
 import { fixedEpisode } from '../src/data/episode-source.js';
@@ -10,7 +9,7 @@ import { PortfolioEnv } from '../envs/portfolio-env.js';
 import { ContinuousTradingEnv, TradingEnv } from '../envs/trading-env.js';
 import { fixedPanelEpisode } from '../src/data/panel-episode-source.js';
 import { gbm } from '../generators/gbm.js';
-import { real } from '../generators/real.js';
+import { createRegistries } from '../src/training/registries.js';
 import { opsPerSecond, opsPerSecondAsync } from './timing.js';
 import { ppoSpec } from '../agents/ppo.js';
 import { initTf } from '../src/nn/tf.js';
@@ -99,14 +98,23 @@ function* envSuite(): Iterable<Figure> {
   yield { name: 'cartpole-v1 (no wrappers), random policy', value: opsPerSecond(stepLoop(cartpole, () => rng.int(2))), unit: 'steps/s' };
 }
 
+/**
+ * Sampling throughput of every registered generator, fitted on the built-in S&P 500: full OHLCV bars for
+ * 1000 paths × 2520 bars and for 1 path × 1e6 bars (paths × bars per second).
+ */
 function* generatorSuite(): Iterable<Figure> {
-  const bars: Bars = sliceBars(loadBuiltinSp500(), 0, 4000);
-  const rng = Rng.fromSeed(0);
-  const opts = { length: 2520, paths: 16 };
-  const gbmParams = gbm.fit([bars], gbm.configSchema.parse({}), {});
-  yield { name: 'gbm sample (OHLCV)', value: opsPerSecond(() => (gbm.sample(gbmParams, rng, opts), opts.length * opts.paths)), unit: 'bars/s' };
-  const realParams = real.fit([bars], real.configSchema.parse({}), {});
-  yield { name: 'real sample (block bootstrap, OHLCV)', value: opsPerSecond(() => (real.sample(realParams, rng, opts), opts.length * opts.paths)), unit: 'bars/s' };
+  const bars: Bars = loadBuiltinSp500();
+  for (const spec of createRegistries().generators.values()) {
+    const params = spec.fit([bars], spec.configSchema.parse({}), {});
+    const rng = Rng.fromSeed(0);
+    for (const opts of [{ length: 2520, paths: 1000 }, { length: 1_000_000, paths: 1 }]) {
+      yield {
+        name: `${spec.id} sample OHLCV, ${opts.paths} path(s) × ${opts.length} bars`,
+        value: opsPerSecond(() => (spec.sample(params, rng, opts), opts.length * opts.paths), 1500),
+        unit: 'bars/s',
+      };
+    }
+  }
 }
 
 /** PPO training throughput with stable-baselines3 defaults (rollout + update) on trading-v0 over the S&P 500. */
