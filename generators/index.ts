@@ -1,4 +1,5 @@
 import type { Registry } from '../src/core/registry.js';
+import { garch } from './garch.js';
 import { gbm } from './gbm.js';
 import type { GeneratorSpec } from './generator.js';
 import { real } from './real.js';
@@ -10,9 +11,9 @@ import { real } from './real.js';
  * @example
  * const generators = new Registry<GeneratorSpec<any, any>>('generator');
  * registerGenerators(generators);
- * generators.ids(); // ['real', 'gbm']
+ * generators.ids(); // ['real', 'gbm', 'garch', …]
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each generator has its own config and params types
 export function registerGenerators(registry: Registry<GeneratorSpec<any, any>>): void {
-  registry.register(real).register(gbm);
+  registry.register(real).register(gbm).register(garch);
 }
