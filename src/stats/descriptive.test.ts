@@ -39,7 +39,7 @@ describe('mean, variance, std', () => {
   });
 });
 
-describe('skewness and excessKurtosis (biased, scipy defaults)', () => {
+describe('skewness and excessKurtosis (scipy skew/kurtosis)', () => {
   it('match hand-computed moment ratios', () => {
     // x = [1, 2, 10]: mean 13/3, deviations −10/3, −7/3, 17/3, so with denominator n = 3
     // m2 = 438/27, m3 = 3570/81, m4 = 95922/243; g1 = m3/m2^1.5, g2 = m4/m2² − 3 = −1.5.
@@ -66,6 +66,19 @@ describe('skewness and excessKurtosis (biased, scipy defaults)', () => {
     const x = Rng.fromSeed('gauss').fillNormal(new Float64Array(n));
     expect(Math.abs(skewness(x))).toBeLessThan(4 * Math.sqrt(6 / n));
     expect(Math.abs(excessKurtosis(x))).toBeLessThan(4 * Math.sqrt(24 / n));
+  });
+
+  it('with bias: false give the small-sample G1 and G2 (scipy bias=False)', () => {
+    // G1 = g1·√(n(n−1))/(n−2); G2 = [(n²−1)·m4/m2² − 3(n−1)²]/((n−2)(n−3)). Values from scipy 1.10.
+    expect(skewness([1, 2, 10], { bias: false })).toBeCloseTo(1.6523167403329908, 14);
+    expect(skewness([1, 2, 10, 3, 7], { bias: false })).toBeCloseTo(0.793328828021918, 14);
+    expect(excessKurtosis([1, 2, 3, 4], { bias: false })).toBeCloseTo(-1.2, 14);
+    expect(excessKurtosis([1, 2, 10, 3, 7], { bias: false })).toBeCloseTo(-1.2533620225927926, 14);
+    expect(skewness([1, 2, 10], { bias: true })).toBe(skewness([1, 2, 10]));
+    // Too few values for the correction: scipy returns the biased value.
+    expect(excessKurtosis([1, 2, 10], { bias: false })).toBe(excessKurtosis([1, 2, 10]));
+    expect(skewness([1, 5], { bias: false })).toBe(0);
+    expect(skewness([3, 3, 3, 3], { bias: false })).toBeNaN();
   });
 
   it('give NaN for constant or empty input', () => {

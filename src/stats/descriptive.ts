@@ -5,7 +5,8 @@
  * Conventions follow the Python references so numbers can be compared with scipy, numpy and statsmodels:
  * - {@link variance} and {@link std} take `ddof` (default 1, the sample estimator; pass 0 for the MLE).
  * - {@link skewness} and {@link excessKurtosis} are the biased (population) moment ratios g1 and g2, as
- *   `scipy.stats.skew(x)` and `scipy.stats.kurtosis(x)` compute by default.
+ *   `scipy.stats.skew(x)` and `scipy.stats.kurtosis(x)` compute by default; `{ bias: false }` gives the
+ *   small-sample versions G1 and G2 (scipy `bias=False`).
  * - {@link autocorrelation} is statsmodels' `acf(x, adjusted=False)`: demeaned, denominator n at every lag.
  * - {@link quantile} is numpy's default `linear` method (type 7 of Hyndman & Fan).
  *
@@ -90,33 +91,58 @@ function centralMoments(x: NumericArray): { m2: number; m3: number; m4: number }
   return { m2: s2 / n, m3: s3 / n, m4: s4 / n };
 }
 
-/**
- * Skewness g1 = m3 / m2^(3/2) with biased central moments (denominator n): `scipy.stats.skew(x)`,
- * `bias=True`. For Gaussian data its standard error is about sqrt(6/n).
- *
- * @returns `NaN` for an empty or constant array (m2 = 0), as scipy does.
- * @example
- * skewness([1, 2, 3, 4]); // 0
- */
-export function skewness(x: NumericArray): number {
-  if (x.length === 0) return NaN;
-  const { m2, m3 } = centralMoments(x);
-  return m2 > 0 ? m3 / (m2 * Math.sqrt(m2)) : NaN;
+/** Options of {@link skewness} and {@link excessKurtosis}. */
+export interface MomentOptions {
+  /**
+   * `true` (default): the biased moment ratio (g1, g2), scipy's default `bias=True`. `false`: the
+   * small-sample corrections G1, G2 that SAS, Excel and pandas report (scipy `bias=False`).
+   */
+  readonly bias?: boolean;
 }
 
 /**
- * Excess kurtosis g2 = m4 / m2² − 3 with biased central moments (Fisher's definition, so a Gaussian gives
- * 0): `scipy.stats.kurtosis(x)`, `fisher=True, bias=True`. For Gaussian data its standard error is about
- * sqrt(24/n).
+ * Skewness. By default g1 = m3 / m2^(3/2) with biased central moments (denominator n): `scipy.stats.skew(x)`,
+ * `bias=True`. With `{ bias: false }` the adjusted Fisher-Pearson coefficient G1 = g1·√(n(n − 1))/(n − 2)
+ * (`scipy.stats.skew(x, bias=False)`, pandas `Series.skew`). For Gaussian data the standard error is about
+ * sqrt(6/n).
  *
- * @returns `NaN` for an empty or constant array (m2 = 0), as scipy does.
+ * @returns `NaN` for an empty or constant array (m2 = 0), as scipy does; with `bias: false` and n ≤ 2 the
+ *   correction is undefined and, like scipy, the biased value is returned.
  * @example
- * excessKurtosis([1, 2, 3, 4]); // -1.36
+ * skewness([1, 2, 10]);                  // 0.6745554845457661
+ * skewness([1, 2, 10], { bias: false }); // 1.6523167403329908
  */
-export function excessKurtosis(x: NumericArray): number {
-  if (x.length === 0) return NaN;
+export function skewness(x: NumericArray, options: MomentOptions = {}): number {
+  const n = x.length;
+  if (n === 0) return NaN;
+  const { m2, m3 } = centralMoments(x);
+  if (!(m2 > 0)) return NaN;
+  const g1 = m3 / (m2 * Math.sqrt(m2));
+  if (options.bias !== false || n <= 2) return g1;
+  return (Math.sqrt((n - 1) * n) / (n - 2)) * g1;
+}
+
+/**
+ * Excess kurtosis (Fisher's definition, so a Gaussian gives 0). By default g2 = m4 / m2² − 3 with biased
+ * central moments: `scipy.stats.kurtosis(x)`, `fisher=True, bias=True`. With `{ bias: false }` the
+ * small-sample estimator G2 = [(n² − 1)·m4/m2² − 3(n − 1)²] / ((n − 2)(n − 3)), unbiased under normality
+ * (`scipy.stats.kurtosis(x, bias=False)`, pandas `Series.kurt`). For Gaussian data the standard error is
+ * about sqrt(24/n).
+ *
+ * @returns `NaN` for an empty or constant array (m2 = 0), as scipy does; with `bias: false` and n ≤ 3 the
+ *   correction is undefined and, like scipy, the biased value is returned.
+ * @example
+ * excessKurtosis([1, 2, 3, 4]);                  // -1.36
+ * excessKurtosis([1, 2, 3, 4], { bias: false }); // -1.2
+ */
+export function excessKurtosis(x: NumericArray, options: MomentOptions = {}): number {
+  const n = x.length;
+  if (n === 0) return NaN;
   const { m2, m4 } = centralMoments(x);
-  return m2 > 0 ? m4 / (m2 * m2) - 3 : NaN;
+  if (!(m2 > 0)) return NaN;
+  const ratio = m4 / (m2 * m2);
+  if (options.bias !== false || n <= 3) return ratio - 3;
+  return (((n * n - 1) * ratio - 3 * (n - 1) ** 2) / (n - 2)) / (n - 3);
 }
 
 /**
