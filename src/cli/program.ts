@@ -5,6 +5,7 @@ import type { Registries } from '../training/registries.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerListCommand } from './commands/list.js';
+import { registerStatsCommands } from './commands/stats.js';
 import { registerTrainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo, registries: Registries = createRegistrie
   registerTrainCommand(program, io, registries);
   registerGenerateCommand(program, io, registries);
   registerListCommand(program, io, registries);
+  registerStatsCommands(program, io);
   registerBenchCommand(program, io);
   return program;
 }

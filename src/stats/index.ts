@@ -10,3 +10,4 @@ export * from './adf.js';
 export * from './mackinnon.js';
 export * from './arch-lm.js';
 export * from './optimize.js';
+export * from './battery.js';
