@@ -1,5 +1,5 @@
 import type { Bars, Panel } from '../src/data/bars.js';
-import { logReturns } from '../src/data/bars.js';
+import { logReturns, sliceBars } from '../src/data/bars.js';
 import { batteryRows, statsBattery } from '../src/stats/battery.js';
 import { quantile } from '../src/stats/descriptive.js';
 import { mmdRbf } from '../src/stats/mmd.js';
@@ -17,6 +17,8 @@ export interface RealismRow {
 
 export interface RealismReport {
   paths: number;
+  /** Non-overlapping real windows of the synthetic path length whose median is the `real` column. */
+  realWindows: number;
   rows: RealismRow[];
   /** Fraction of statistics whose real value lies inside the synthetic 5–95% band. */
   coverage: number | null;
@@ -30,7 +32,10 @@ const MMD_SAMPLE = 2000;
 /**
  * Compares synthetic paths with a real series on the statistics battery (src/stats/battery.ts): each
  * statistic is computed per path, summarised by its median and 5–95% range across paths, and set beside
- * the real series' value. The first asset of each path is used.
+ * the real value. Test statistics grow with the sample size (Ljung-Box Q, ARCH-LM, Jarque-Bera), so the
+ * real series is cut into non-overlapping windows of the synthetic path length (the most recent ones) and
+ * the real value is the median over those windows; a real series shorter than a path is used whole. The
+ * first asset of each path is used.
  *
  * @example
  * const report = compareRealism(readDatasetPaths(dir), loadBars('builtin'));
@@ -38,7 +43,9 @@ const MMD_SAMPLE = 2000;
  */
 export function compareRealism(paths: readonly Panel[], real: Bars | null): RealismReport {
   const perPath = paths.map((panel) => batteryRows(statsBattery(panel[0])));
-  const realRows = real ? new Map(batteryRows(statsBattery(real))) : null;
+  const windows = real ? realWindows(real, paths[0][0].length) : [];
+  const realPerWindow = windows.map((w) => batteryRows(statsBattery(w)));
+  const realRows = real ? new Map(realPerWindow[0].map(([k], i) => [k, quantile(Float64Array.from(realPerWindow.map((r) => r[i][1])), 0.5)])) : null;
   const rows: RealismRow[] = perPath[0].map(([statistic], i) => {
     const values = Float64Array.from(perPath.map((r) => r[i][1])).filter(Number.isFinite);
     const r = realRows?.get(statistic);
@@ -55,10 +62,18 @@ export function compareRealism(paths: readonly Panel[], real: Bars | null): Real
   const judged = rows.filter((r) => r.realInBand !== null);
   return {
     paths: paths.length,
+    realWindows: windows.length,
     rows,
     coverage: judged.length > 0 ? judged.filter((r) => r.realInBand).length / judged.length : null,
     mmd2Returns: real ? mmdRbf(evenSample(pooledReturns(paths), MMD_SAMPLE), evenSample(logReturns(real), MMD_SAMPLE)).mmd2 : null,
   };
+}
+
+/** The most recent non-overlapping windows of `length` bars (at least one: the whole series if shorter). */
+function realWindows(real: Bars, length: number): Bars[] {
+  const count = Math.max(1, Math.floor(real.length / length));
+  if (count === 1 && real.length < 2 * length) return [real.length > length ? sliceBars(real, real.length - length, real.length) : real];
+  return Array.from({ length: count }, (_, k) => sliceBars(real, real.length - (k + 1) * length, real.length - k * length)).reverse();
 }
 
 function pooledReturns(paths: readonly Panel[]): Float64Array {

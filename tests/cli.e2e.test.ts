@@ -100,4 +100,32 @@ describe('rl CLI (child process)', () => {
     expect(r.stderr).toContain('# rng');
     expect(rl('bench', 'nope').code).not.toBe(0);
   });
+
+  it('stats prints the battery of a price file as JSON', () => {
+    const r = rl('stats', '--json');
+    expect(r.code).toBe(0);
+    const b = JSON.parse(r.stdout);
+    expect(b).toMatchObject({ symbol: 'SPX', n: 5104, adfReturns: { usedLag: 20 } });
+    expect(b.archLm12.pvalue).toBeLessThan(1e-10);
+  });
+
+  it('generate persists a dataset that validate compares with the real series, and regenerates it byte for byte', () => {
+    const g = rl('generate', '--generator', 'gbm', '--paths', '3', '--length', '600', '--seed', '2', '--out', 'ds', '--json');
+    expect(g.code).toBe(0);
+    const manifest = JSON.parse(g.stdout);
+    expect(manifest.files).toEqual(['path-00000.csv', 'path-00001.csv', 'path-00002.csv']);
+    const again = rl('generate', '--from', manifest.dir, '--out', 'ds2', '--json');
+    expect(again.code).toBe(0);
+    const m2 = JSON.parse(again.stdout);
+    expect(m2.id).toBe(manifest.id);
+    expect(m2.outputs).toEqual(manifest.outputs);
+    const v = rl('validate', '--dataset', manifest.dir, '--json');
+    expect(v.code).toBe(0);
+    const report = JSON.parse(v.stdout);
+    expect(report.paths).toBe(3);
+    expect(report.realWindows).toBe(8); // 5105 real bars in windows of 600
+    const kurt = report.rows.find((row: { statistic: string }) => row.statistic === 'excessKurtosis');
+    expect(kurt.real).toBeGreaterThan(kurt.synthetic95); // GBM has no fat tails: the battery says so
+    expect(rl('validate', '--dataset', 'nowhere').code).toBe(3);
+  });
 });

@@ -47,7 +47,9 @@ export function registerStatsCommands(program: Command, io: CliIo): void {
         (r) => `${r.statistic.padEnd(width)}  ${fmt(r.real).padStart(12)}  ${fmt(r.syntheticMedian).padStart(12)}  [${fmt(r.synthetic05)}, ${fmt(r.synthetic95)}]${r.realInBand === false ? '  ✗' : ''}`,
       );
       io.out(
-        `dataset ${manifest.id} (${manifest.generator.id}, ${report.paths} paths) vs ${against}\n` +
+        `dataset ${manifest.id} (${manifest.generator.id}, ${report.paths} paths) vs ${against}` +
+          (real ? ` (real: median over ${report.realWindows} window(s) of the path length)` : '') +
+          '\n' +
           `${'statistic'.padEnd(width)}  ${'real'.padStart(12)}  ${'synthetic'.padStart(12)}  [5%, 95%] over paths\n${lines.join('\n')}\n` +
           (report.coverage !== null ? `real value inside the synthetic band: ${(100 * report.coverage).toFixed(0)}% of statistics; MMD² of daily returns ${fmt(report.mmd2Returns)}\n` : ''),
       );
