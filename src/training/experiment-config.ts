@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decorationsSchema } from '../../generators/decorate.js';
 import { ConfigError } from '../core/errors.js';
 import type { ZodType } from 'zod';
 
@@ -19,6 +20,7 @@ export const experimentSchema = z.strictObject({
     .object({
       id: z.string().default('gbm').describe('synthetic data generator id (rl list generators)'),
       config: z.record(z.string(), z.unknown()).default({}).describe("generator config (the generator's schema)"),
+      ...decorationsSchema.shape,
     })
     .prefault({}),
   ratio: z.number().min(0).default(4).describe('synthetic episodes per real episode (r in r:1); 0 = real only'),
@@ -94,7 +96,7 @@ export function resolveExperiment(input: unknown, schemasFor: (cfg: ExperimentCo
   const schemas = schemasFor(cfg);
   return {
     ...cfg,
-    generator: { id: cfg.generator.id, config: parseConfig(schemas.generator, cfg.generator.config, 'generator.config') as Record<string, unknown> },
+    generator: { ...cfg.generator, config: parseConfig(schemas.generator, cfg.generator.config, 'generator.config') as Record<string, unknown> },
     agent: { id: cfg.agent.id, config: parseConfig(schemas.agent, cfg.agent.config, 'agent.config') as Record<string, unknown> },
     env: { id: cfg.env.id, config: parseConfig(schemas.env, cfg.env.config, 'env.config') as Record<string, unknown> },
   };

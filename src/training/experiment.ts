@@ -9,6 +9,7 @@ import type { EpisodeSource } from '../data/episode-source.js';
 import { walkForwardFolds } from '../data/walk-forward.js';
 import type { Fold, FoldSpec } from '../data/walk-forward.js';
 import { evaluatePolicy } from '../../evaluators/evaluate-policy.js';
+import { decorateGenerator } from '../../generators/decorate.js';
 import { chainTraces, computeMetrics, meanMetrics } from '../../evaluators/metrics.js';
 import type { EquityTrace } from '../../evaluators/metrics.js';
 import { isoDate } from '../../evaluators/report.js';
@@ -63,7 +64,11 @@ interface TradingEnvShape {
  */
 export async function runExperiment(run: ExperimentRun): Promise<ExperimentReport> {
   const { config, bars, registries } = run;
-  const generator = registries.generators.get(config.generator.id);
+  // Shocks and side channels, when configured, wrap the generator: its paths are unchanged underneath.
+  const generator = decorateGenerator(registries.generators.get(config.generator.id), {
+    shocks: config.generator.shocks,
+    ...(config.generator.sideChannels !== undefined ? { sideChannels: config.generator.sideChannels } : {}),
+  });
   const agentSpec = registries.agents.get(config.agent.id);
   const baselineSpec = registries.agents.get('buy-and-hold');
   const envSpec = registries.envs.get(config.env.id);
