@@ -11,3 +11,4 @@ export * from './mackinnon.js';
 export * from './arch-lm.js';
 export * from './optimize.js';
 export * from './battery.js';
+export * from './linalg.js';
