@@ -98,21 +98,57 @@ function* envSuite(): Iterable<Figure> {
   yield { name: 'cartpole-v1 (no wrappers), random policy', value: opsPerSecond(stepLoop(cartpole, () => rng.int(2))), unit: 'steps/s' };
 }
 
+/** The two shapes of the numpy reference (RESULTS.md §3): a batch of ten-year paths, and one long path. */
+const GENERATOR_SHAPES = [
+  { length: 2520, paths: 1000 },
+  { length: 1_000_000, paths: 1 },
+] as const;
+
+/** Fit config per generator id: a trending index has no mean reversion, so `ou` is fitted anyway (its default refuses with E_FIT). */
+const BENCH_FIT_CONFIG: Record<string, Record<string, unknown>> = { ou: { requireMeanReversion: false } };
+
 /**
- * Sampling throughput of every registered generator, fitted on the built-in S&P 500: full OHLCV bars for
- * 1000 paths × 2520 bars and for 1 path × 1e6 bars (paths × bars per second).
+ * Config of the returns-only rows where it differs, with the label that says so. Heston's numpy reference takes
+ * one full-truncation Euler step per bar, so its returns-only rows use `substeps: 1`; its OHLCV rows keep the
+ * default (4 sub-steps per bar: overnight + 3 intraday).
+ */
+const BENCH_RETURNS_CONFIG: Record<string, { config: Record<string, unknown>; label: string }> = {
+  heston: { config: { substeps: 1 }, label: ', substeps 1 (1 Euler step/bar, as numpy)' },
+};
+const BENCH_OHLCV_LABEL: Record<string, string> = { heston: ', substeps 4 (default)' };
+
+const shapeLabel = (o: { length: number; paths: number }): string => `${o.paths} path${o.paths > 1 ? 's' : ''} × ${o.length.toLocaleString('en-US')}`;
+
+/**
+ * Sampling throughput of every registered generator, fitted on the built-in S&P 500, in paths × steps per
+ * second for 1000 paths × 2520 bars and 1 path × 1e6 bars: `sampleReturns` (close-to-close log returns of
+ * asset 0, the rows to set beside numpy's; theirs also include the final exp/cumsum to prices, ours stop at
+ * the returns), then `sample` (full OHLCV bars). Generators without `sampleReturns` get the OHLCV rows only.
  */
 function* generatorSuite(): Iterable<Figure> {
   const bars: Bars = loadBuiltinSp500();
+  const unit = 'paths×steps/s';
   for (const spec of createRegistries().generators.values()) {
-    // A trending index has no mean reversion: `ou` is fitted anyway (its default refuses with E_FIT).
-    const params = spec.fit([bars], spec.configSchema.parse(spec.id === 'ou' ? { requireMeanReversion: false } : {}), {});
+    const fit = (extra: Record<string, unknown> = {}): unknown => spec.fit([bars], spec.configSchema.parse({ ...BENCH_FIT_CONFIG[spec.id], ...extra }), {});
+    const params = fit();
     const rng = Rng.fromSeed(0);
-    for (const opts of [{ length: 2520, paths: 1000 }, { length: 1_000_000, paths: 1 }]) {
+    const sampleReturns = spec.sampleReturns;
+    if (sampleReturns !== undefined) {
+      const special = BENCH_RETURNS_CONFIG[spec.id];
+      const returnsParams = special === undefined ? params : fit(special.config);
+      for (const opts of GENERATOR_SHAPES) {
+        yield {
+          name: `${spec.id} returns-only, ${shapeLabel(opts)}${special?.label ?? ''}`,
+          value: opsPerSecond(() => (sampleReturns.call(spec, returnsParams, rng, opts), opts.length * opts.paths), 1500),
+          unit,
+        };
+      }
+    }
+    for (const opts of GENERATOR_SHAPES) {
       yield {
-        name: `${spec.id} sample OHLCV, ${opts.paths} path(s) × ${opts.length} bars`,
+        name: `${spec.id} OHLCV, ${shapeLabel(opts)}${BENCH_OHLCV_LABEL[spec.id] ?? ''}`,
         value: opsPerSecond(() => (spec.sample(params, rng, opts), opts.length * opts.paths), 1500),
-        unit: 'bars/s',
+        unit,
       };
     }
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Rng } from '../src/core/rng.js';
 import type { Panel } from '../src/data/bars.js';
-import { parseConfig } from '../src/training/experiment-config.js';
+import { parseConfig } from '../src/core/config.js';
 import type { GeneratorSpec, SampleOptions } from './generator.js';
 import { applyShocks, shockSchema } from './shocks.js';
 import type { AppliedShock } from './shocks.js';

@@ -4,7 +4,7 @@ import type { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { mean, std, variance } from '../src/stats/descriptive.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
 
 /**
  * Geometric Brownian motion on daily bars: close-to-close log returns are iid N(μ, σ²), split into an
@@ -133,6 +133,23 @@ function sampleGbmPath(a: GbmAssetParams, rng: Rng, out: Bars): void {
 }
 
 /**
+ * Close-to-close log returns of one asset without building bars: out[i] = μ + σ·z_i, one `rng.normal()` per
+ * value. Returns are iid, so `out` may hold any number of paths back to back. The draws differ from
+ * {@link gbm}'s `sample` (which splits each day and draws its range and volume); the law is the same.
+ *
+ * @throws ConfigError if the params cannot be sampled.
+ * @example
+ * const r = sampleGbmReturns(params.assets[0], Rng.fromSeed(1), new Float64Array(2520));
+ */
+export function sampleGbmReturns(a: GbmAssetParams, rng: Rng, out: Float64Array): Float64Array {
+  checkAssetParams(a, 0);
+  const mu = a.mu;
+  const sigma = a.sigma;
+  for (let i = 0; i < out.length; i++) out[i] = mu + sigma * rng.normal();
+  return out;
+}
+
+/**
  * The `gbm` generator.
  *
  * @example
@@ -160,5 +177,12 @@ export const gbm = defineGenerator<GbmConfig, GbmParams>({
       out.push(panel);
     }
     return out;
+  },
+  /** Asset 0's returns ({@link sampleGbmReturns}); every asset's params are validated as `sample` does. */
+  sampleReturns(params: GbmParams, rng: Rng, opts): Float64Array {
+    const out = allocReturns(opts);
+    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+    params.assets.forEach(checkAssetParams);
+    return sampleGbmReturns(params.assets[0], rng, out);
   },
 });

@@ -17,6 +17,14 @@ export interface SampleOptions {
   readonly start?: number;
 }
 
+/** Options of {@link GeneratorSpec.sampleReturns}. */
+export interface ReturnsOptions {
+  /** Returns per path. */
+  readonly length: number;
+  /** Number of independent paths. */
+  readonly paths: number;
+}
+
 /**
  * A synthetic market generator. `fit` is pure and sees the fold's training bars only; its result is plain
  * JSON (persisted beside datasets). `sample` draws every random number from the rng it is given, so the
@@ -35,6 +43,22 @@ export interface GeneratorSpec<C = unknown, P = unknown> {
   fit(train: Panel, config: C, ctx: FitContext): P;
   /** One Panel per path, each with as many assets as the training panel. */
   sample(params: P, rng: Rng, opts: SampleOptions): Panel[];
+  /**
+   * Close-to-close natural-log returns only, without building OHLCV bars: for callers that need returns at
+   * scale (realism statistics, benchmarks, long streams). Row-major `[paths × length]`: return t of path p
+   * is at `p·length + t`, and is ln(close_t/close_{t−1}) of the path's **first asset** (close_{−1} is the
+   * close before the first generated bar). Multi-asset generators may return asset 0 only.
+   *
+   * Contract: every path has the same law as the close-to-close returns of asset 0 in `sample`'s paths with
+   * the same params (same starting state, same dynamics), and the output is seed-deterministic byte for byte.
+   * The draws need not match `sample`'s: this is a different use of the stream (no range, volume or
+   * overnight draws), so the same rng gives different returns from the two methods.
+   *
+   * @throws ConfigError for invalid params or counts (`length` or `paths` not an integer ≥ 1).
+   * @example
+   * const r = gbm.sampleReturns!(params, Rng.fromSeed(1), { length: 2520, paths: 1000 }); // r[p * 2520 + t]
+   */
+  sampleReturns?(params: P, rng: Rng, opts: ReturnsOptions): Float64Array;
 }
 
 /** Identity helper that keeps the config and params types of a generator spec. */

@@ -150,6 +150,64 @@ describe('heston sampling: the variance process', () => {
   });
 });
 
+describe('heston with one sub-step per bar (substeps: 1)', () => {
+  /** Bars of one path with the variance used at every bar. */
+  function oneStepPath(a: HestonAssetParams, seed: string, length: number): { bars: Bars; used: Float64Array } {
+    const bars = allocBars(a.symbol, length);
+    for (let t = 0; t < length; t++) bars.time[t] = DEFAULT_SAMPLE_START + t * DAY_MS;
+    const used = new Float64Array(length);
+    sampleHestonPath(a, 1, Rng.fromSeed(seed), bars, used);
+    return { bars, used };
+  }
+
+  it('bars are valid and every used variance is ≥ 0 when the Feller condition fails badly', () => {
+    const { bars, used } = oneStepPath(asset({ xi: 0.02, feller: false }), 'heston-one-positivity', 20_000);
+    expect(ohlcViolation(bars)).toBeUndefined();
+    expect(used.every((v) => v >= 0)).toBe(true);
+    expect(used.filter((v) => v === 0).length).toBeGreaterThan(used.length / 100);
+    // Without an overnight share every open is the previous close.
+    const [[flat]] = heston.sample({ substeps: 1, assets: [asset({ overnightShare: 0 })] }, Rng.fromSeed(3), { length: 300, paths: 1 });
+    for (let t = 1; t < 300; t++) expect(flat.open[t]).toBe(flat.close[t - 1]);
+  });
+
+  it('bars and returns-only share the law: mean μ − θ/2 and variance θ per bar', () => {
+    // E[v⁺] = θ exactly in stationarity for full-truncation Euler (h = 1), v0 = θ; bands as for four sub-steps.
+    const n = 200_000;
+    const a = asset();
+    const bars = logReturns(oneStepPath(a, 'heston-one-bars', n + 1).bars);
+    const r = sampleHestonReturns(a, 1, Rng.fromSeed('heston-one-returns'), new Float64Array(n));
+    for (const x of [bars, r]) {
+      expect(Math.abs(mean(x) - (a.mu - a.theta / 2))).toBeLessThan(4 * Math.sqrt(a.theta / n));
+      expect(Math.abs(variance(x, 0) - a.theta)).toBeLessThan(6e-6);
+    }
+  });
+
+  it('volume is lognormal scaled by √(v⁺/θ)', () => {
+    const n = 50_000;
+    const a = asset();
+    const { bars, used } = oneStepPath(a, 'heston-one-volume', n);
+    // A bar whose used variance is 0 (the one-step Euler variance can overshoot below 0) has volume 0: skip it.
+    const resid: number[] = [];
+    for (let t = 0; t < n; t++) if (used[t] > 0) resid.push(Math.log(bars.volume[t]) - 0.5 * Math.log(used[t] / a.theta));
+    expect(resid.length).toBeGreaterThan(0.99 * n);
+    const vol = a.volume!;
+    const m = resid.length;
+    expect(Math.abs(mean(resid) - vol.logMean)).toBeLessThan((4 * vol.logStd) / Math.sqrt(m));
+    expect(Math.abs(std(resid, 0) - vol.logStd)).toBeLessThan((4 * vol.logStd) / Math.sqrt(2 * m));
+  });
+
+  it.each([1, 4])('sampleHestonReturns with paths restarts every path from v0 (substeps %i)', (substeps) => {
+    const a = asset({ v0: 4e-4 });
+    const rng = Rng.fromSeed('heston-paths');
+    const first = sampleHestonReturns(a, substeps, rng, new Float64Array(300));
+    const second = sampleHestonReturns(a, substeps, rng, new Float64Array(300));
+    const both = sampleHestonReturns(a, substeps, Rng.fromSeed('heston-paths'), new Float64Array(600), 2);
+    expect(both.subarray(0, 300)).toEqual(first);
+    expect(both.subarray(300)).toEqual(second);
+    expect(() => sampleHestonReturns(a, substeps, rng, new Float64Array(601), 2)).toThrow(RangeError);
+  });
+});
+
 describe('heston fit: method-of-moments recovery on a long sample', () => {
   const n = 500_000;
   const truth = asset();
@@ -244,10 +302,12 @@ describe('heston fit: configuration and edge cases', () => {
     expectCode(() => sample(asset({ rho: 1.5 })), 'E_CONFIG');
     expectCode(() => sample(asset({ theta: -1e-4 })), 'E_CONFIG');
     expectCode(() => sample(asset({ v0: Number.NaN })), 'E_CONFIG');
-    expectCode(() => sample(asset(), 1), 'E_CONFIG');
+    expectCode(() => sample(asset(), 0), 'E_CONFIG');
+    expectCode(() => sample(asset(), 2.5), 'E_CONFIG');
     expectCode(() => heston.sample({ substeps: 4, assets: [] }, Rng.fromSeed(1), { length: 5, paths: 1 }), 'E_CONFIG');
     expect(hestonConfigSchema.parse({})).toEqual({ substeps: 4, window: 10, requireFeller: false });
-    expect(hestonConfigSchema.safeParse({ substeps: 1 }).success).toBe(false);
+    expect(hestonConfigSchema.safeParse({ substeps: 1 }).success).toBe(true);
+    expect(hestonConfigSchema.safeParse({ substeps: 0 }).success).toBe(false);
     expect(hestonConfigSchema.safeParse({ window: 0 }).success).toBe(false);
     expect(hestonConfigSchema.safeParse({ substep: 4 }).success).toBe(false);
     for (const key of ['substeps', 'window', 'requireFeller', 'initialVariance', 'initialPrice'] as const) {

@@ -4,7 +4,10 @@ import type { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { autocorrelation, mean, std, variance } from '../src/stats/descriptive.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, brownianMax, brownianMin, checkTrainPanel, sampleTimes, writeBar } from './ohlc.js';
+import { checkHestonAssetParams, checkSubsteps, sampleHestonPath, sampleHestonReturns } from './heston-sampling.js';
+import { allocPanel, allocReturns, checkTrainPanel, sampleTimes } from './ohlc.js';
+
+export { sampleHestonPath, sampleHestonReturns } from './heston-sampling.js';
 
 /**
  * Heston stochastic volatility on daily bars, one bar = one unit of time (dt = 1 per bar):
@@ -21,18 +24,27 @@ import { allocPanel, brownianMax, brownianMin, checkTrainPanel, sampleTimes, wri
  *
  *   x ← x + (μ − v⁺/2)·h + √(v⁺·h)·Z₁,   v ← v + κ(θ − v⁺)·h + ξ·√(v⁺·h)·Z₂,   Z₂ = ρZ₁ + √(1 − ρ²)·Z⊥.
  *
+ * With `substeps: 1` a bar is a single step of length 1 (h = 1, the plain one-step-per-bar Euler scheme) and the
+ * overnight/intraday split is made afterwards, see **Bars**.
+ *
  * v itself may dip below zero between sub-steps, but every variance the scheme *uses* (drift, diffusion and
  * price) is v⁺ ≥ 0. In stationarity E[v_{n+1}] = E[v_n] forces E[v⁺] = θ exactly (dt-weighted over a bar's
  * sub-steps), whatever the step, so the long-run mean of the used variance is θ.
  *
  * **Bars.** open = prevClose·e^(overnight sub-step), close = open·e^(sum of the intraday sub-steps). The high
  * and the low are the largest and smallest Brownian-bridge extremes over the intraday sub-steps, each drawn
- * exactly for its sub-step's increment and variance v⁺·h ({@link brownianMax}, {@link brownianMin}). Volume is
+ * exactly for its sub-step's increment and variance v⁺·h (`brownianMax`, `brownianMin` in ./ohlc.ts). Volume is
  * lognormal scaled by the square root of the day's variance: volume = exp(logMean + logStd·Z)·√(I/θ) with
  * I = Σ v⁺·h over the bar's sub-steps (the day's integrated variance), so busy days are volatile days.
+ * With one sub-step the bar's increment (μ − v⁺/2) + √v⁺·Z₁ is split as `garch` splits its shock: a share s of
+ * the drift and of the variance overnight, by a rotation of Z₁ with an extra normal U, so the close-to-close
+ * return is exactly the one-step increment; high and low are Brownian extremes of the intraday part
+ * (variance v⁺·(1 − s)) and I = v⁺.
  *
  * **Fit.** Method of moments on a realised-variance proxy (rolling means of squared returns), see
  * {@link fitHestonAsset} for the moment equations and their approximations.
+ *
+ * The samplers (bars and returns only) live in ./heston-sampling.ts and are re-exported here.
  *
  * Multi-asset panels are fitted and sampled asset by asset, independently.
  */
@@ -48,11 +60,11 @@ export const hestonConfigSchema = z.strictObject({
   substeps: z
     .number()
     .int()
-    .min(2)
+    .min(1)
     .max(1000)
     .default(4)
     .describe(
-      'Sub-steps per bar: the first is the overnight gap (length = the fitted overnight share), the other substeps − 1 split the trading day evenly. More sub-steps: smaller discretisation error and finer high/low, slower sampling.',
+      'Sub-steps per bar: the first is the overnight gap (length = the fitted overnight share), the other substeps − 1 split the trading day evenly. More sub-steps: smaller discretisation error and finer high/low, slower sampling. 1: one Euler step per bar, split into overnight and intraday parts afterwards.',
     ),
   window: z
     .number()
@@ -109,7 +121,7 @@ export interface HestonAssetParams {
 }
 
 export interface HestonParams {
-  /** Sub-steps per bar (≥ 2), see {@link hestonConfigSchema}. */
+  /** Sub-steps per bar (≥ 1), see {@link hestonConfigSchema}. */
   readonly substeps: number;
   readonly assets: readonly HestonAssetParams[];
 }
@@ -236,7 +248,7 @@ export function fitHestonAsset(bars: Bars, config: HestonConfig): HestonAssetPar
     volume: fitVolume(bars, filtered, theta),
     initialPrice: config.initialPrice ?? bars.close[bars.length - 1],
   };
-  checkAssetParams(params, 0);
+  checkHestonAssetParams(params, 0);
   return params;
 }
 
@@ -293,128 +305,6 @@ function fitVolume(bars: Bars, filtered: Float64Array, theta: number): HestonAss
   return { logMean: mean(adjusted), logStd: std(adjusted, 0) };
 }
 
-/** @throws ConfigError naming the bad field when params (e.g. loaded from JSON) cannot be sampled. */
-function checkAssetParams(a: HestonAssetParams, index: number): void {
-  const at = (field: string): string => `params.assets[${index}].${field}`;
-  for (const field of ['mu', 'kappa'] as const) {
-    if (!Number.isFinite(a[field])) throw new ConfigError(at(field), `must be finite, got ${a[field]}`);
-  }
-  for (const field of ['theta', 'xi', 'v0'] as const) {
-    if (!(a[field] >= 0 && a[field] < Infinity)) throw new ConfigError(at(field), `must be finite and ≥ 0, got ${a[field]}`);
-  }
-  if (!(a.rho >= -1 && a.rho <= 1)) throw new ConfigError(at('rho'), `must be in [−1, 1], got ${a.rho}`);
-  if (!(a.overnightShare >= 0 && a.overnightShare <= 1)) throw new ConfigError(at('overnightShare'), `must be in [0, 1], got ${a.overnightShare}`);
-  if (!(a.initialPrice > 0 && a.initialPrice < Infinity)) throw new ConfigError(at('initialPrice'), `must be finite and > 0, got ${a.initialPrice}`);
-  if (a.volume !== null && !(Number.isFinite(a.volume.logMean) && a.volume.logStd >= 0 && a.volume.logStd < Infinity)) {
-    throw new ConfigError(at('volume'), 'needs a finite logMean and a finite logStd ≥ 0');
-  }
-}
-
-/** @throws ConfigError unless `substeps` is an integer ≥ 2. */
-function checkSubsteps(substeps: number): void {
-  if (!(Number.isInteger(substeps) && substeps >= 2)) throw new ConfigError('params.substeps', `must be an integer ≥ 2, got ${substeps}`);
-}
-
-/**
- * Fills `out` (already holding its time column) with one Heston path (see the module comment for the scheme).
- * Draws per bar, in this order: for the overnight sub-step a normal Z₁ then a normal Z⊥; for each intraday
- * sub-step a normal Z₁, a normal Z⊥, the uniform of the sub-step's high and the uniform of its low; finally a
- * normal for ln(volume) (only when the asset has volume).
- *
- * @param substeps sub-steps per bar (≥ 2).
- * @throws ConfigError if `substeps` or the params cannot be sampled.
- * @param usedVariance when given (tests and diagnostics), receives every variance the scheme uses, v⁺ ≥ 0, in
- *   order: bar t's sub-step j at index t·substeps + j. Length ≥ out.length·substeps.
- * @example
- * sampleHestonPath(params.assets[0], params.substeps, rng, allocBars('SPX', 252));
- */
-export function sampleHestonPath(a: HestonAssetParams, substeps: number, rng: Rng, out: Bars, usedVariance?: Float64Array): void {
-  checkSubsteps(substeps);
-  checkAssetParams(a, 0);
-  const { mu, kappa, theta, xi, rho } = a;
-  const rhoPerp = Math.sqrt(1 - rho * rho);
-  const h0 = a.overnightShare;
-  const sq0 = Math.sqrt(h0);
-  const h = (1 - h0) / (substeps - 1);
-  const sq = Math.sqrt(h);
-  const vol = a.volume;
-  const invTheta = theta > 0 ? 1 / theta : 0;
-  const trace = usedVariance !== undefined;
-  let k = 0;
-  let v = a.v0;
-  let prev = a.initialPrice;
-  for (let t = 0; t < out.length; t++) {
-    let vp = v > 0 ? v : 0;
-    if (trace) usedVariance[k++] = vp;
-    let sv = Math.sqrt(vp);
-    let z1 = rng.normal();
-    let z2 = rho * z1 + rhoPerp * rng.normal();
-    const overnight = (mu - 0.5 * vp) * h0 + sv * sq0 * z1;
-    v += kappa * (theta - vp) * h0 + xi * sv * sq0 * z2;
-    let integrated = vp * h0;
-    let x = 0;
-    let hi = 0;
-    let lo = 0;
-    for (let j = 1; j < substeps; j++) {
-      vp = v > 0 ? v : 0;
-      if (trace) usedVariance[k++] = vp;
-      sv = Math.sqrt(vp);
-      z1 = rng.normal();
-      z2 = rho * z1 + rhoPerp * rng.normal();
-      const dx = (mu - 0.5 * vp) * h + sv * sq * z1;
-      const w = vp * h;
-      const up = x + brownianMax(dx, w, 1 - rng.uniform());
-      const down = x + brownianMin(dx, w, 1 - rng.uniform());
-      if (up > hi) hi = up;
-      if (down < lo) lo = down;
-      x += dx;
-      v += kappa * (theta - vp) * h + xi * sv * sq * z2;
-      integrated += w;
-    }
-    const volume = vol === null ? 0 : Math.exp(vol.logMean + vol.logStd * rng.normal()) * (invTheta > 0 ? Math.sqrt(integrated * invTheta) : 1);
-    prev = writeBar(out, t, prev, overnight, hi, lo, x, volume);
-  }
-}
-
-/**
- * Close-to-close log returns only (no bars), by the same scheme as {@link sampleHestonPath}: the fast path for
- * statistics and realism checks. Draws per sub-step (overnight first): a normal Z₁, then a normal Z⊥. The
- * stream therefore differs from {@link sampleHestonPath}'s (no high/low/volume draws), but the law of the
- * returns is the same.
- *
- * @param out receives out.length returns; returned for chaining.
- * @throws ConfigError if `substeps` or the params cannot be sampled.
- * @example
- * const r = sampleHestonReturns(params.assets[0], 4, rng, new Float64Array(2520));
- */
-export function sampleHestonReturns(a: HestonAssetParams, substeps: number, rng: Rng, out: Float64Array): Float64Array {
-  checkSubsteps(substeps);
-  checkAssetParams(a, 0);
-  const { mu, kappa, theta, xi, rho } = a;
-  const rhoPerp = Math.sqrt(1 - rho * rho);
-  const h0 = a.overnightShare;
-  const sq0 = Math.sqrt(h0);
-  const h = (1 - h0) / (substeps - 1);
-  const sq = Math.sqrt(h);
-  let v = a.v0;
-  for (let t = 0; t < out.length; t++) {
-    let vp = v > 0 ? v : 0;
-    let sv = Math.sqrt(vp) * sq0;
-    let z1 = rng.normal();
-    let x = (mu - 0.5 * vp) * h0 + sv * z1;
-    v += kappa * (theta - vp) * h0 + xi * sv * (rho * z1 + rhoPerp * rng.normal());
-    for (let j = 1; j < substeps; j++) {
-      vp = v > 0 ? v : 0;
-      sv = Math.sqrt(vp) * sq;
-      z1 = rng.normal();
-      x += (mu - 0.5 * vp) * h + sv * z1;
-      v += kappa * (theta - vp) * h + xi * sv * (rho * z1 + rhoPerp * rng.normal());
-    }
-    out[t] = x;
-  }
-  return out;
-}
-
 /**
  * The `heston` generator.
  *
@@ -439,7 +329,7 @@ export const heston = defineGenerator<HestonConfig, HestonParams>({
     const times = sampleTimes(opts);
     checkSubsteps(params.substeps);
     if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
+    params.assets.forEach(checkHestonAssetParams);
     const symbols = params.assets.map((a) => a.symbol);
     const out: Panel[] = [];
     for (let p = 0; p < opts.paths; p++) {
@@ -448,5 +338,13 @@ export const heston = defineGenerator<HestonConfig, HestonParams>({
       out.push(panel);
     }
     return out;
+  },
+  /** Asset 0's returns ({@link sampleHestonReturns}, `params.substeps` sub-steps per bar); every asset's params are validated as `sample` does. */
+  sampleReturns(params: HestonParams, rng: Rng, opts): Float64Array {
+    const out = allocReturns(opts);
+    checkSubsteps(params.substeps);
+    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+    params.assets.forEach(checkHestonAssetParams);
+    return sampleHestonReturns(params.assets[0], params.substeps, rng, out, opts.paths);
   },
 });

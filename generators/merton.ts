@@ -6,7 +6,7 @@ import { excessKurtosis, mean, skewness, std, variance } from '../src/stats/desc
 import { minimize, minimizeMultiStart } from '../src/stats/optimize.js';
 import { fitGbmAsset } from './gbm.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
 
 /**
  * Merton jump diffusion on daily bars, parameterised per bar: the close-to-close log return is
@@ -353,10 +353,11 @@ function poisson(rng: Rng, lambda: number, expMinusLambda: number): number {
 }
 
 /**
- * Close-to-close log returns of one Merton path without building bars (for statistics and fast Monte Carlo).
- * Per bar: a uniform for the jump count N (inversion), a normal for the sum of the N jumps when N > 0
- * (Σ Y_j ~ N(N·μ_J, N·σ_J²) exactly), and a normal for the diffusion. When `jumps` is given, it receives N
- * per bar. The draws differ from {@link merton}'s `sample`.
+ * Close-to-close log returns of Merton paths without building bars (for statistics and fast Monte Carlo).
+ * Returns are iid, so `out` may hold any number of paths back to back. Per bar: a uniform for the jump count
+ * N (inversion), a normal for the sum of the N jumps when N > 0 (Σ Y_j ~ N(N·μ_J, N·σ_J²) exactly), and a
+ * normal for the diffusion. When `jumps` is given, it receives N per bar. The draws differ from
+ * {@link merton}'s `sample`; the law is the same.
  *
  * @throws ConfigError if the params cannot be sampled.
  * @example
@@ -438,5 +439,12 @@ export const merton = defineGenerator<MertonConfig, MertonParams>({
       out.push(panel);
     }
     return out;
+  },
+  /** Asset 0's returns ({@link sampleMertonReturns}; returns are iid, so paths are simply consecutive rows). */
+  sampleReturns(params: MertonParams, rng: Rng, opts): Float64Array {
+    const out = allocReturns(opts);
+    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+    params.assets.forEach(checkAssetParams);
+    return sampleMertonReturns(params.assets[0], rng, out);
   },
 });

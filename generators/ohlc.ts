@@ -3,7 +3,7 @@ import type { Rng } from '../src/core/rng.js';
 import { allocBars, DAY_MS } from '../src/data/bars.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { DEFAULT_SAMPLE_START } from './generator.js';
-import type { SampleOptions } from './generator.js';
+import type { ReturnsOptions, SampleOptions } from './generator.js';
 
 /**
  * Shared bar construction for generators. A generated day is built from log returns relative to the
@@ -52,11 +52,29 @@ export function weekdayTimes(start: number, length: number): Float64Array {
  * @throws ConfigError (`length` or `paths` not an integer ≥ 1, `start` not finite).
  */
 export function sampleTimes(opts: SampleOptions): Float64Array {
-  if (!(Number.isInteger(opts.length) && opts.length >= 1)) throw new ConfigError('length', `must be an integer ≥ 1, got ${opts.length}`);
-  if (!(Number.isInteger(opts.paths) && opts.paths >= 1)) throw new ConfigError('paths', `must be an integer ≥ 1, got ${opts.paths}`);
+  checkCounts(opts);
   const start = opts.start ?? DEFAULT_SAMPLE_START;
   if (!Number.isFinite(start)) throw new ConfigError('start', `must be finite epoch milliseconds, got ${start}`);
   return weekdayTimes(start, opts.length);
+}
+
+/** @throws ConfigError unless `length` and `paths` are integers ≥ 1. */
+function checkCounts(opts: ReturnsOptions): void {
+  if (!(Number.isInteger(opts.length) && opts.length >= 1)) throw new ConfigError('length', `must be an integer ≥ 1, got ${opts.length}`);
+  if (!(Number.isInteger(opts.paths) && opts.paths >= 1)) throw new ConfigError('paths', `must be an integer ≥ 1, got ${opts.paths}`);
+}
+
+/**
+ * Validates {@link ReturnsOptions} and returns a zeroed `paths × length` buffer for `sampleReturns`
+ * (row-major: path p's returns at `p·length … p·length + length − 1`).
+ *
+ * @throws ConfigError (`length` or `paths` not an integer ≥ 1).
+ * @example
+ * const out = allocReturns({ length: 2520, paths: 1000 }); // 2,520,000 returns
+ */
+export function allocReturns(opts: ReturnsOptions): Float64Array {
+  checkCounts(opts);
+  return new Float64Array(opts.paths * opts.length);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { fitGbmAsset } from './gbm.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
 
 /**
  * Ornstein-Uhlenbeck in the **log price** on daily bars: x = ln P follows dx = θ(μ − x)dt + σ dW with
@@ -236,25 +236,35 @@ function checkAssetParams(a: OuAssetParams, index: number): void {
 }
 
 /**
- * Close-to-close log returns of one OU path without building bars (for statistics and fast Monte Carlo):
- * out[t] = x_{t+1} − x_t with x_0 = ln(initialPrice), one `rng.normal()` per bar. The draws differ from
- * {@link ou}'s `sample`, which also draws the overnight split, volume and range, so the two do not give
- * the same path for the same rng.
+ * Close-to-close log returns of OU paths without building bars (for statistics and fast Monte Carlo):
+ * `out` holds `paths` paths of out.length/paths returns back to back, each starting from x_0 = ln(initialPrice),
+ * with out[t] = x_{t+1} − x_t and one `rng.normal()` per bar. The draws differ from {@link ou}'s `sample`,
+ * which also draws the overnight split, volume and range, so the two do not give the same path for the same
+ * rng.
  *
- * @throws ConfigError if the params cannot be sampled.
+ * @param paths number of paths in `out` (default 1); must divide out.length.
+ * @throws ConfigError if the params cannot be sampled; RangeError if `paths` does not divide out.length.
  * @example
  * const r = sampleOuReturns(params.assets[0], Rng.fromSeed(1), new Float64Array(2520));
+ * const many = sampleOuReturns(params.assets[0], Rng.fromSeed(1), new Float64Array(1000 * 2520), 1000);
  */
-export function sampleOuReturns(a: OuAssetParams, rng: Rng, out: Float64Array): Float64Array {
+export function sampleOuReturns(a: OuAssetParams, rng: Rng, out: Float64Array, paths = 1): Float64Array {
   checkAssetParams(a, 0);
+  if (!(Number.isInteger(paths) && paths >= 1 && out.length % paths === 0)) {
+    throw new RangeError(`paths must be an integer ≥ 1 dividing out.length = ${out.length}, got ${paths}`);
+  }
+  const length = out.length / paths;
   const mu = a.mu;
   const pull = -Math.expm1(-a.theta); // 1 − b
   const sd = Math.sqrt(ouInnovationVariance(a.theta, a.sigma));
-  let x = Math.log(a.initialPrice);
-  for (let t = 0; t < out.length; t++) {
-    const dx = pull * (mu - x) + sd * rng.normal();
-    out[t] = dx;
-    x += dx;
+  const x0 = Math.log(a.initialPrice);
+  for (let p = 0, i = 0; p < paths; p++) {
+    let x = x0;
+    for (const end = i + length; i < end; i++) {
+      const dx = pull * (mu - x) + sd * rng.normal();
+      out[i] = dx;
+      x += dx;
+    }
   }
   return out;
 }
@@ -320,5 +330,12 @@ export const ou = defineGenerator<OuConfig, OuParams>({
       out.push(panel);
     }
     return out;
+  },
+  /** Asset 0's returns ({@link sampleOuReturns}); every asset's params are validated as `sample` does. */
+  sampleReturns(params: OuParams, rng: Rng, opts): Float64Array {
+    const out = allocReturns(opts);
+    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+    params.assets.forEach(checkAssetParams);
+    return sampleOuReturns(params.assets[0], rng, out, opts.paths);
   },
 });

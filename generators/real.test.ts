@@ -7,7 +7,7 @@ import { mean } from '../src/stats/descriptive.js';
 import { gbm } from './gbm.js';
 import { DEFAULT_SAMPLE_START } from './generator.js';
 import { ohlcViolation, utcWeekday } from './ohlc.js';
-import { real, realConfigSchema, stationaryBootstrapIndices } from './real.js';
+import { real, realConfigSchema, stationaryBootstrapIndices, stationaryBootstrapSeries } from './real.js';
 import type { RealAssetParams, RealParams } from './real.js';
 
 /** An aligned two-asset training panel of `n` bars with continuous (hence distinct) bar tuples. */
@@ -184,6 +184,57 @@ describe('stationaryBootstrapIndices', () => {
 
   it('rejects meanBlock < 1', () => {
     expect(() => stationaryBootstrapIndices(Rng.fromSeed(1), 10, 0.5, new Int32Array(5))).toThrow(RangeError);
+  });
+});
+
+describe('stationaryBootstrapSeries (block by block)', () => {
+  // Resampling the series 0, 1, …, count − 1 exposes the indices, so the run-length law of
+  // stationaryBootstrapIndices (see above) applies as is: mean 1/(1 − q), variance q/(1 − q)².
+  const count = 1000;
+  const series = Float64Array.from({ length: count }, (_, k) => k);
+  function runs(x: Float64Array, from: number, to: number): number[] {
+    const lengths: number[] = [];
+    let run = 1;
+    for (let t = from + 1; t < to; t++) {
+      if (x[t] === (x[t - 1] + 1) % count) run++;
+      else {
+        lengths.push(run);
+        run = 1;
+      }
+    }
+    return lengths;
+  }
+
+  for (const meanBlock of [1, 5, 20]) {
+    it(`has the same block-length law as stationaryBootstrapIndices (meanBlock = ${meanBlock})`, () => {
+      const x = stationaryBootstrapSeries(series, meanBlock, Rng.fromSeed(`series-${meanBlock}`), new Float64Array(200_000));
+      const p = 1 / meanBlock;
+      const q = 1 - p + p / count;
+      const lengths = runs(x, 0, x.length);
+      expect(Math.abs(mean(lengths) - 1 / (1 - q))).toBeLessThan((4 * Math.sqrt(q)) / ((1 - q) * Math.sqrt(lengths.length)));
+    });
+  }
+
+  it('visits indices uniformly, splits paths, and is seed-deterministic', () => {
+    const n = 100_000;
+    const x = stationaryBootstrapSeries(series, 20, Rng.fromSeed('series-uniform'), new Float64Array(n), 4);
+    expect(x.every((k) => Number.isInteger(k) && k >= 0 && k < count)).toBe(true);
+    // Blocks of L ≪ count consecutive indices move together, so the mean index has variance
+    // ≈ (E[L²]/E[L])·(count² − 1)/12/n with E[L²]/E[L] = 2·meanBlock − 1 for geometric L; band 4 sd.
+    expect(Math.abs(mean(x) - (count - 1) / 2)).toBeLessThan(4 * Math.sqrt((39 * (count * count - 1)) / 12 / n));
+    expect(stationaryBootstrapSeries(series, 20, Rng.fromSeed('series-uniform'), new Float64Array(n), 4)).toEqual(x);
+    expect(() => stationaryBootstrapSeries(series, 20, Rng.fromSeed(1), new Float64Array(10), 3)).toThrow(RangeError);
+    expect(() => stationaryBootstrapSeries(series, 0.5, Rng.fromSeed(1), new Float64Array(10))).toThrow(RangeError);
+    expect(() => stationaryBootstrapSeries(new Float64Array(0), 5, Rng.fromSeed(1), new Float64Array(10))).toThrow(RangeError);
+  });
+
+  it('real.sampleReturns resamples the training close-to-close returns of asset 0', () => {
+    const train = trainPanel(400);
+    const params = real.fit(train, realConfigSchema.parse({ meanBlock: 1e12 }), {});
+    const r = real.sampleReturns!(params, Rng.fromSeed(9), { length: 50, paths: 2 });
+    const first = train[0];
+    const closeToClose = Array.from({ length: first.length - 1 }, (_, k) => Math.log(first.close[k + 1] / first.close[k]));
+    for (const x of r) expect(Math.min(...closeToClose.map((c) => Math.abs(c - x)))).toBeLessThan(1e-12);
   });
 });
 

@@ -3,7 +3,7 @@ import { ConfigError } from '../src/core/errors.js';
 import type { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, checkTrainPanel, sampleTimes, writeBar } from './ohlc.js';
+import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBar } from './ohlc.js';
 
 /**
  * Real-history generator: a stationary block bootstrap (Politis & Romano 1994) of the training bars.
@@ -83,6 +83,45 @@ export function stationaryBootstrapIndices(rng: Rng, count: number, meanBlock: n
     if (rng.uniform() < p) k = rng.int(count);
     else if (++k === count) k = 0;
     out[t] = k;
+  }
+  return out;
+}
+
+/**
+ * Stationary-bootstrap paths of a return series without building bars: `out` holds `paths` paths of
+ * out.length/paths values back to back, each a chain of blocks of `r` (circular) that start at a uniformly
+ * random index and have geometric lengths, P(L = l) = (1 − p)^{l−1}·p with p = 1/meanBlock, cut at the path's
+ * end. That is the law of {@link stationaryBootstrapIndices} (a jump with probability p after every step,
+ * else the next index), drawn one block at a time instead of one step at a time: per block `rng.int(count)`
+ * for its start, then one `rng.uniform()` for its length, L = 1 + ⌊ln(1 − U)/ln(1 − p)⌋.
+ *
+ * @param meanBlock mean block length (≥ 1); 1 gives an iid bootstrap.
+ * @param paths number of paths in `out` (default 1); must divide out.length.
+ * @throws RangeError if `r` is empty, meanBlock < 1, or `paths` does not divide out.length.
+ * @example
+ * const paths = stationaryBootstrapSeries(logReturns(bars), 20, rng, new Float64Array(1000 * 2520), 1000);
+ */
+export function stationaryBootstrapSeries(r: Float64Array, meanBlock: number, rng: Rng, out: Float64Array, paths = 1): Float64Array {
+  if (!(meanBlock >= 1)) throw new RangeError(`meanBlock must be ≥ 1, got ${meanBlock}`);
+  if (r.length === 0) throw new RangeError('the series to resample is empty');
+  if (!(Number.isInteger(paths) && paths >= 1 && out.length % paths === 0)) {
+    throw new RangeError(`paths must be an integer ≥ 1 dividing out.length = ${out.length}, got ${paths}`);
+  }
+  const count = r.length;
+  const length = out.length / paths;
+  const logStay = Math.log1p(-1 / meanBlock); // −∞ when meanBlock = 1: every block has length 1
+  for (let p = 0, t = 0; p < paths; p++) {
+    const end = t + length;
+    while (t < end) {
+      let k = rng.int(count);
+      const draw = Math.log(1 - rng.uniform()); // ≤ 0
+      const block = draw === 0 || logStay === -Infinity ? 1 : 1 + Math.floor(draw / logStay);
+      const stop = Math.min(end, t + block);
+      for (; t < stop; t++) {
+        out[t] = r[k];
+        if (++k === count) k = 0;
+      }
+    }
   }
   return out;
 }
@@ -171,5 +210,17 @@ export const real = defineGenerator<RealConfig, RealParams>({
       out.push(panel);
     }
     return out;
+  },
+  /**
+   * Asset 0's close-to-close returns, ln(open/prevClose) + ln(close/open) of the resampled days, by
+   * {@link stationaryBootstrapSeries} (the same block law as `sample`, drawn block by block).
+   */
+  sampleReturns(params: RealParams, rng: Rng, opts): Float64Array {
+    const out = allocReturns(opts);
+    const { cols } = columnsOf(params);
+    const [on, , , cl] = cols[0];
+    const r = new Float64Array(on.length);
+    for (let k = 0; k < r.length; k++) r[k] = on[k] + cl[k];
+    return stationaryBootstrapSeries(r, params.meanBlock, rng, out, opts.paths);
   },
 });

@@ -4,7 +4,10 @@ import { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { quantile, std, variance } from '../src/stats/descriptive.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import { allocPanel, allocReturns, checkTrainPanel, sampleTimes } from './ohlc.js';
+import { checkRegimeAssetParams, sampleRegimePath, sampleRegimeReturns } from './regime-sampling.js';
+
+export { sampleRegimePath, sampleRegimeReturns } from './regime-sampling.js';
 
 /**
  * Markov regime switching on daily bars: a hidden chain s_t with K regimes and transition matrix P
@@ -16,7 +19,8 @@ import { allocPanel, checkTrainPanel, sampleTimes, writeBrownianBar } from './oh
  * from several deterministic starts, keeping the best converged one. Sample: the chain from P, then returns
  * split into an overnight and an intraday part as in `gbm`, Brownian high/low, and lognormal volume with a
  * per-regime level. Regime labels never enter the bars (they are not part of the generator contract); the
- * lower-level samplers can write them to a separate array for diagnostics.
+ * lower-level samplers (./regime-sampling.ts, re-exported here) can write them to a separate array for
+ * diagnostics.
  *
  * Multi-asset panels are fitted and sampled asset by asset: each asset has its own chain, independent of
  * the others.
@@ -24,8 +28,6 @@ import { allocPanel, checkTrainPanel, sampleTimes, writeBrownianBar } from './oh
 
 /** A regime's volatility may not fall below this fraction of the overall return sd (keeps the likelihood bounded). */
 const SIGMA_FLOOR_RATIO = 0.01;
-/** Most jumps drawn for one bar (the Poisson inversion stops there; reached only for absurd intensities). */
-const MAX_JUMPS_PER_BAR = 1000;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 const jumpSchema = z.strictObject({
@@ -471,7 +473,7 @@ export function fitRegimeAsset(bars: Bars, config: RegimeConfig): RegimeAssetPar
     iterations: chosen.iterations,
     initialPrice: config.initialPrice ?? bars.close[n],
   };
-  checkAssetParams(params, 0);
+  checkRegimeAssetParams(params, 0);
   return params;
 }
 
@@ -516,132 +518,6 @@ function fitRegimeVolume(bars: Bars, smoothed: Float64Array, k: number): RegimeA
   return { logMean, logStd };
 }
 
-/** @throws ConfigError naming the bad field when params (e.g. loaded from JSON) cannot be sampled. */
-function checkAssetParams(a: RegimeAssetParams, index: number): void {
-  const at = (field: string): string => `params.assets[${index}].${field}`;
-  const k = a.mu.length;
-  if (k < 1) throw new ConfigError(at('mu'), 'needs at least one regime');
-  const isDistribution = (p: readonly number[]): boolean =>
-    p.length === k && p.every((x) => x >= 0 && x <= 1) && Math.abs(p.reduce((s, x) => s + x, 0) - 1) < 1e-9;
-  if (a.sigma.length !== k || !a.sigma.every((s) => s >= 0 && s < Infinity)) throw new ConfigError(at('sigma'), `needs ${k} finite values ≥ 0`);
-  if (!a.mu.every(Number.isFinite)) throw new ConfigError(at('mu'), 'values must be finite');
-  if (a.transition.length !== k) throw new ConfigError(at('transition'), `needs ${k} rows`);
-  a.transition.forEach((row, i) => {
-    if (!isDistribution(row)) throw new ConfigError(at(`transition[${i}]`), `must be ${k} probabilities summing to 1`);
-  });
-  if (!isDistribution(a.initial)) throw new ConfigError(at('initial'), `must be ${k} probabilities summing to 1`);
-  if (!isDistribution(a.stationary)) throw new ConfigError(at('stationary'), `must be ${k} probabilities summing to 1`);
-  if (a.jumps.length !== k) throw new ConfigError(at('jumps'), `needs ${k} entries (null for none)`);
-  a.jumps.forEach((j, i) => {
-    if (j !== null && !(j.intensity >= 0 && j.intensity < Infinity && Number.isFinite(j.mean) && j.sd >= 0 && j.sd < Infinity)) {
-      throw new ConfigError(at(`jumps[${i}]`), 'needs a finite intensity ≥ 0, a finite mean and a finite sd ≥ 0');
-    }
-  });
-  if (!(a.overnightShare >= 0 && a.overnightShare <= 1)) throw new ConfigError(at('overnightShare'), `must be in [0, 1], got ${a.overnightShare}`);
-  if (!(a.initialPrice > 0 && a.initialPrice < Infinity)) throw new ConfigError(at('initialPrice'), `must be finite and > 0, got ${a.initialPrice}`);
-  const v = a.volume;
-  const volumeOk = (x: NonNullable<typeof v>): boolean =>
-    x.logMean.length === k && x.logStd.length === k && x.logMean.every(Number.isFinite) && x.logStd.every((s) => s >= 0 && s < Infinity);
-  if (v !== null && !volumeOk(v)) {
-    throw new ConfigError(at('volume'), `needs ${k} finite logMean values and ${k} finite logStd values ≥ 0`);
-  }
-}
-
-/** Cumulative rows: cum[i·K + j] = Σ_{l ≤ j} P[i][l], and the initial law's cumulative in the extra last row. */
-function cumulativeTable(a: RegimeAssetParams): Float64Array {
-  const k = a.mu.length;
-  const cum = new Float64Array((k + 1) * k);
-  const rows = [...a.transition, a.initial];
-  rows.forEach((row, i) => {
-    let s = 0;
-    for (let j = 0; j < k; j++) cum[i * k + j] = s += row[j];
-  });
-  return cum;
-}
-
-/** The regime whose cumulative-probability slot in row `row` holds u (inversion; the last regime takes any rounding slack). */
-function drawRegime(cum: Float64Array, row: number, k: number, u: number): number {
-  let j = 0;
-  while (j < k - 1 && u >= cum[row * k + j]) j++;
-  return j;
-}
-
-/** Sum of N ~ Poisson(λ) jumps of N(mean, sd²): one uniform (inversion), then one normal if N > 0. */
-function drawJumps(j: RegimeJump, rng: Rng): number {
-  const u = rng.uniform();
-  let count = 0;
-  let p = Math.exp(-j.intensity);
-  let cdf = p;
-  while (u >= cdf && count < MAX_JUMPS_PER_BAR) {
-    count++;
-    p *= j.intensity / count;
-    cdf += p;
-  }
-  return count === 0 ? 0 : count * j.mean + Math.sqrt(count) * j.sd * rng.normal();
-}
-
-/**
- * Close-to-close log returns only (no bars): the fast path for statistics. Draws per bar, in this order: a
- * uniform for the regime (bar 0 from `initial`, later bars from the previous regime's row of P); when the
- * regime has jumps, a uniform for their count and a normal for their sum if any; a normal for the diffusion
- * return N(μ_k, σ_k²).
- *
- * @param regimes when given (tests and diagnostics), receives the regime of every bar.
- * @throws ConfigError if the params cannot be sampled.
- * @example
- * const r = sampleRegimeReturns(params.assets[0], rng, new Float64Array(2520));
- */
-export function sampleRegimeReturns(a: RegimeAssetParams, rng: Rng, out: Float64Array, regimes?: Int32Array): Float64Array {
-  checkAssetParams(a, 0);
-  const k = a.mu.length;
-  const cum = cumulativeTable(a);
-  const { mu, sigma, jumps } = a;
-  let s = k; // the initial law's row
-  for (let t = 0; t < out.length; t++) {
-    s = drawRegime(cum, s, k, rng.uniform());
-    if (regimes !== undefined) regimes[t] = s;
-    const jump = jumps[s];
-    const j = jump === null ? 0 : drawJumps(jump, rng);
-    out[t] = mu[s] + sigma[s] * rng.normal() + j;
-  }
-  return out;
-}
-
-/**
- * Fills `out` (already holding its time column) with one path. Draws per bar, in this order: a uniform for the
- * regime; jump draws as in {@link sampleRegimeReturns} when the regime has jumps; a normal for the overnight
- * return N(μ_k·s, σ_k²·s); a normal for the intraday return N(μ_k·(1 − s), σ_k²·(1 − s)); a normal for ln(volume)
- * (only when the asset has volume); the two uniforms of the high and the low. Jumps land in the overnight gap
- * (news moves the open), so the intraday path stays Brownian and its high/low exact.
- *
- * @param regimes when given (tests and diagnostics), receives the regime of every bar; never written into the bars.
- * @throws ConfigError if the params cannot be sampled.
- * @example
- * sampleRegimePath(params.assets[0], rng, allocBars('SPX', 252));
- */
-export function sampleRegimePath(a: RegimeAssetParams, rng: Rng, out: Bars, regimes?: Int32Array): void {
-  checkAssetParams(a, 0);
-  const k = a.mu.length;
-  const cum = cumulativeTable(a);
-  const sh = a.overnightShare;
-  const sqOn = Math.sqrt(sh);
-  const sqId = Math.sqrt(1 - sh);
-  const { mu, sigma, jumps } = a;
-  const vol = a.volume;
-  let s = k;
-  let prev = a.initialPrice;
-  for (let t = 0; t < out.length; t++) {
-    s = drawRegime(cum, s, k, rng.uniform());
-    if (regimes !== undefined) regimes[t] = s;
-    const jump = jumps[s];
-    const j = jump === null ? 0 : drawJumps(jump, rng);
-    const rOn = mu[s] * sh + sigma[s] * sqOn * rng.normal() + j;
-    const rId = mu[s] * (1 - sh) + sigma[s] * sqId * rng.normal();
-    const volume = vol === null ? 0 : Math.exp(vol.logMean[s] + vol.logStd[s] * rng.normal());
-    prev = writeBrownianBar(out, t, prev, rOn, rId, sigma[s] * sigma[s] * (1 - sh), volume, rng);
-  }
-}
-
 /**
  * The `regime` generator.
  *
@@ -663,7 +539,7 @@ export const regime = defineGenerator<RegimeConfig, RegimeParams>({
   sample(params: RegimeParams, rng: Rng, opts): Panel[] {
     const times = sampleTimes(opts);
     if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
+    params.assets.forEach(checkRegimeAssetParams);
     const symbols = params.assets.map((a) => a.symbol);
     const out: Panel[] = [];
     for (let p = 0; p < opts.paths; p++) {
@@ -672,5 +548,12 @@ export const regime = defineGenerator<RegimeConfig, RegimeParams>({
       out.push(panel);
     }
     return out;
+  },
+  /** Asset 0's returns ({@link sampleRegimeReturns}); every asset's params are validated as `sample` does. */
+  sampleReturns(params: RegimeParams, rng: Rng, opts): Float64Array {
+    const out = allocReturns(opts);
+    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+    params.assets.forEach(checkRegimeAssetParams);
+    return sampleRegimeReturns(params.assets[0], rng, out, undefined, opts.paths);
   },
 });

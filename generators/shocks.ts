@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../src/core/errors.js';
 import type { Rng } from '../src/core/rng.js';
 import type { Bars } from '../src/data/bars.js';
-import { parseConfig } from '../src/training/experiment-config.js';
+import { parseConfig } from '../src/core/config.js';
 import { writeBar } from './ohlc.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Rng } from '../src/core/rng.js';
 import type { Bars } from '../src/data/bars.js';
-import { parseConfig } from '../src/training/experiment-config.js';
+import { parseConfig } from '../src/core/config.js';
 
 /**
  * Microstructure side channels derived causally from bars: a quoted spread, the depth at the touch and an

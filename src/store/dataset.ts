@@ -7,7 +7,7 @@ import { Rng } from '../core/rng.js';
 import type { Panel } from '../data/bars.js';
 import { dataHash, loadBars } from '../data/builtin.js';
 import { formatBarsCsv, parseBarsCsv } from '../data/csv.js';
-import { parseConfig } from '../training/experiment-config.js';
+import { parseConfig } from '../core/config.js';
 import type { Registries } from '../training/registries.js';
 import { canonicalJson, contentId, sha256 } from './hash.js';
 import { StagedDir } from './staged-dir.js';

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { decorationsSchema } from '../../generators/decorate.js';
-import { ConfigError } from '../core/errors.js';
+import { parseConfig } from '../core/config.js';
 import type { ZodType } from 'zod';
+
+export { parseConfig } from '../core/config.js';
 
 /**
  * The experiment configuration: one zod schema is the single source of truth for defaults, ranges and
@@ -61,21 +63,6 @@ export type ExperimentConfig = z.output<typeof experimentSchema>;
 /** Identity helper typing an experiment file: `export default defineExperiment({ ratio: 4 })`. */
 export function defineExperiment(cfg: ExperimentInput): ExperimentInput {
   return cfg;
-}
-
-/**
- * Parses `value` with `schema`, turning the first failure into a {@link ConfigError} whose path is
- * `prefix` + the zod path (e.g. `agent.config.learningRate`).
- *
- * @throws ConfigError
- */
-export function parseConfig<T>(schema: ZodType<T>, value: unknown, prefix = ''): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const keys = issue.code === 'unrecognized_keys' ? [issue.keys[0]] : [];
-  const path = [prefix, ...issue.path.map(String), ...keys].filter((s) => s !== '').join('.');
-  throw new ConfigError(path, issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message);
 }
 
 /** The plugin schemas a resolution needs (looked up in the registries by the caller). */

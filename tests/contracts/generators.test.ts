@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RlError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { sliceBars } from '../../src/data/bars.js';
 import type { Bars } from '../../src/data/bars.js';
@@ -59,5 +60,89 @@ describe.each(registry.ids())('generator %s (contract)', (id) => {
 
   it('fits deterministically (pure: same bars, same params)', () => {
     expect(JSON.stringify(spec.fit([train], config, {}))).toBe(JSON.stringify(params));
+  });
+});
+
+/**
+ * Asset 1 for the returns-only checks: the training bars with every price p replaced by p²/close_0, so every
+ * log move (overnight, intraday, close to close) is doubled and the return variance is 4× asset 0's. A
+ * `sampleReturns` that returned asset 1 (or mixed the assets) fails the law test below.
+ */
+function squared(b: Bars): Bars {
+  const c0 = b.close[0];
+  const sq = (col: Float64Array): Float64Array => col.map((p) => (p * p) / c0);
+  return { ...b, symbol: `${b.symbol}-SQ`, open: sq(b.open), high: sq(b.high), low: sq(b.low), close: sq(b.close) };
+}
+
+/** Per-path mean and variance (denominator n) of x[from..to) for each of `paths` rows of length `length`. */
+function pathMoments(rows: (p: number) => ArrayLike<number>, paths: number): { means: Float64Array; variances: Float64Array } {
+  const means = new Float64Array(paths);
+  const variances = new Float64Array(paths);
+  for (let p = 0; p < paths; p++) {
+    const x = rows(p);
+    let s = 0;
+    for (let t = 0; t < x.length; t++) s += x[t];
+    const m = s / x.length;
+    let ss = 0;
+    for (let t = 0; t < x.length; t++) ss += (x[t] - m) ** 2;
+    means[p] = m;
+    variances[p] = ss / x.length;
+  }
+  return { means, variances };
+}
+
+/** |mean(a) − mean(b)| in units of the standard error of that difference, sqrt(var(a)/n_a + var(b)/n_b). */
+function zDiff(a: Float64Array, b: Float64Array): number {
+  const m = (x: Float64Array): number => x.reduce((s, v) => s + v, 0) / x.length;
+  const v = (x: Float64Array): number => x.reduce((s, y) => s + (y - m(x)) ** 2, 0) / (x.length - 1);
+  return Math.abs(m(a) - m(b)) / Math.sqrt(v(a) / a.length + v(b) / b.length);
+}
+
+const withReturns = registry.ids().filter((id) => registry.get(id).sampleReturns !== undefined);
+
+describe.each(withReturns)('generator %s sampleReturns (contract)', (id) => {
+  const spec = registry.get(id);
+  const sampleReturns = spec.sampleReturns!;
+  const config = spec.configSchema.parse(CONTRACT_CONFIG[id] ?? {});
+  const params = spec.fit([train, squared(train)], config, {});
+
+  it('returns paths × length finite values, seed-deterministic byte for byte; bad counts are E_CONFIG', () => {
+    const a = sampleReturns.call(spec, params, Rng.fromSeed(5), { length: 120, paths: 3 });
+    expect(a).toBeInstanceOf(Float64Array);
+    expect(a).toHaveLength(360);
+    expect(a.every(Number.isFinite)).toBe(true);
+    const b = sampleReturns.call(spec, params, Rng.fromSeed(5), { length: 120, paths: 3 });
+    const c = sampleReturns.call(spec, params, Rng.fromSeed(6), { length: 120, paths: 3 });
+    expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    expect(Buffer.from(c.buffer).equals(Buffer.from(a.buffer))).toBe(false);
+    expect(a.subarray(120, 240)).not.toEqual(a.subarray(0, 120)); // paths are distinct rows
+    for (const bad of [{ length: 0, paths: 1 }, { length: 10, paths: 1.5 }]) {
+      let error: unknown;
+      try {
+        sampleReturns.call(spec, params, Rng.fromSeed(1), bad);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RlError);
+      expect((error as RlError).code).toBe('E_CONFIG');
+    }
+  });
+
+  it("has the law of sample's close-to-close returns of asset 0: mean and variance within 4 standard errors", () => {
+    // Paths are iid whatever the dependence inside a path (volatility clustering, regimes, blocks), so the
+    // per-path mean and per-path variance of returns 1..L−1 are iid across paths, with the same expectation
+    // under both methods when the laws agree; by the CLT over P paths the difference of their averages has
+    // standard error sqrt(s²_a/P + s²_b/P). Return 0 is left out: sample's first bar has no previous close.
+    const paths = 1000;
+    const length = 200;
+    const r = sampleReturns.call(spec, params, Rng.fromSeed('law-returns'), { length, paths });
+    const bars = spec.sample(params, Rng.fromSeed('law-bars'), { length, paths });
+    const fast = pathMoments((p) => r.subarray(p * length + 1, (p + 1) * length), paths);
+    const full = pathMoments((p) => {
+      const { close } = bars[p][0];
+      return Float64Array.from({ length: length - 1 }, (_, t) => Math.log(close[t + 1] / close[t]));
+    }, paths);
+    expect(zDiff(fast.means, full.means)).toBeLessThan(4);
+    expect(zDiff(fast.variances, full.variances)).toBeLessThan(4);
   });
 });
