@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     env: { NODE_ENV: 'test' },
+    globalSetup: ['tests/setup/shared-data.ts'],
   },
 });
