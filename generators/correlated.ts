@@ -5,9 +5,12 @@ import type { Bars, Panel } from '../src/data/bars.js';
 import { mean, variance } from '../src/stats/descriptive.js';
 import { cholesky, correlationMatrix, matrixFromRows, matrixToRows, nearestCorrelation, symmetricEigen } from '../src/stats/linalg.js';
 import { barLogReturns, fitLogVolume, fitOvernightShare } from './bar-shape.js';
+import { gbmReturnStream } from './gbm.js';
 import type { GbmAssetParams } from './gbm.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { ReturnStream } from './generator.js';
+import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
 
 /**
  * Multi-asset geometric Brownian motion with cross-sectional correlation, on daily bars.
@@ -444,6 +447,13 @@ function samplePath(params: CorrelatedParams, shocks: ShockSampler, rng: Rng, pa
   }
 }
 
+/** Validates every param as `sample` does; opens streams of asset 0's returns (its marginal is `gbm`'s). */
+function assetZeroStreams(params: CorrelatedParams): (rng: Rng) => RangeReturnStream {
+  prepare(params);
+  const a = params.assets[0];
+  return (rng) => gbmReturnStream(a, rng);
+}
+
 /**
  * The `correlated` generator.
  *
@@ -472,15 +482,15 @@ export const correlated = defineGenerator<CorrelatedConfig, CorrelatedParams>({
     return out;
   },
   /**
-   * Asset 0's close-to-close log returns: μ_0 + σ_0·z with one `rng.normal()` per value. Exact in law: asset
-   * 0's shock has unit variance whatever the correlation, and the overnight and intraday legs add up to
-   * N(μ_0, σ_0²); the other assets' draws are not made. Every param is validated as `sample` does.
+   * Asset 0's close-to-close log returns: μ_0 + σ_0·z with one `rng.normal()` per value (consecutive
+   * {@link gbmReturnStream}s of asset 0). Exact in law: asset 0's shock has unit variance whatever the
+   * correlation, and the overnight and intraday legs add up to N(μ_0, σ_0²); the other assets' draws are not
+   * made. Every param is validated as `sample` does.
    */
   sampleReturns(params: CorrelatedParams, rng: Rng, opts): Float64Array {
-    const out = allocReturns(opts);
-    prepare(params);
-    const { mu, sigma } = params.assets[0];
-    for (let i = 0; i < out.length; i++) out[i] = mu + sigma * rng.normal();
-    return out;
+    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+  },
+  returnStream(params: CorrelatedParams, rng: Rng): ReturnStream {
+    return assetZeroStreams(params)(rng);
   },
 });

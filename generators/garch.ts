@@ -6,8 +6,13 @@ import { mean, variance } from '../src/stats/descriptive.js';
 import { minimizeMultiStart } from '../src/stats/optimize.js';
 import { barLogReturns, fitLogVolume, fitOvernightShare } from './bar-shape.js';
 import type { LogVolumeParams } from './bar-shape.js';
+import { checkGarchAssetParams, GARCH_INNOVATIONS, GARCH_MODELS, garchReturnStream, sampleGarchPath } from './garch-sampling.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { ReturnStream } from './generator.js';
+import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
+
+export { garchReturnStream, simulateGarchReturns } from './garch-sampling.js';
 
 /**
  * GARCH(1,1) and GJR-GARCH(1,1,1) with a constant mean, on daily bars.
@@ -35,17 +40,15 @@ import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBa
  * Volume is lognormal with ln(volume) rising linearly in ln σ_t (elasticity fitted by constrained least
  * squares on the training bars, ≥ 0), so volume is higher on volatile days; `volume: 'iid'` switches that off.
  *
- * Assets of a panel are fitted and sampled independently.
+ * Assets of a panel are fitted and sampled independently. The samplers (bars, and returns only as a stream or
+ * an array) live in ./garch-sampling.ts; the returns-only ones are re-exported here.
  */
-
-const MODELS = ['garch', 'gjr'] as const;
-const INNOVATIONS = ['normal', 't'] as const;
 
 /** Config of `garch`. Fixed values are held in the MLE, which then fits only the others. */
 export const garchConfigSchema = z
   .strictObject({
-    model: z.enum(MODELS).default('garch').describe("'garch': GARCH(1,1); 'gjr': GJR-GARCH(1,1,1) with a leverage term γ on negative shocks."),
-    innovations: z.enum(INNOVATIONS).default('normal').describe("Distribution of z_t: 'normal', or 't' (Student-t scaled to unit variance, ν fitted)."),
+    model: z.enum(GARCH_MODELS).default('garch').describe("'garch': GARCH(1,1); 'gjr': GJR-GARCH(1,1,1) with a leverage term γ on negative shocks."),
+    innovations: z.enum(GARCH_INNOVATIONS).default('normal').describe("Distribution of z_t: 'normal', or 't' (Student-t scaled to unit variance, ν fitted)."),
     initialVariance: z
       .enum(['unconditional', 'last'])
       .default('unconditional')
@@ -322,143 +325,19 @@ export function fitGarchAsset(bars: Bars, config: GarchConfig): GarchAssetParams
     volume,
     initialPrice: config.initialPrice ?? bars.close[bars.length - 1],
   };
-  checkAssetParams(params, 0);
+  checkGarchAssetParams(params, 0);
   return params;
 }
 
 /** Fewest training bars a fit accepts: below this the variance dynamics are not identified. */
 export const MIN_BARS = 30;
 
-/** @throws ConfigError naming the bad field when params (e.g. loaded from JSON) cannot be sampled. */
-function checkAssetParams(a: GarchAssetParams, index: number): void {
-  const at = (field: string): string => `params.assets[${index}].${field}`;
-  if (!MODELS.includes(a.model)) throw new ConfigError(at('model'), `must be one of ${MODELS.join(', ')}, got ${String(a.model)}`);
-  if (!INNOVATIONS.includes(a.innovations)) throw new ConfigError(at('innovations'), `must be one of ${INNOVATIONS.join(', ')}`);
-  if (!Number.isFinite(a.mu)) throw new ConfigError(at('mu'), `must be finite, got ${a.mu}`);
-  if (!(a.omega > 0 && a.omega < Infinity)) throw new ConfigError(at('omega'), `must be finite and > 0, got ${a.omega}`);
-  if (!(a.alpha >= 0)) throw new ConfigError(at('alpha'), `must be ≥ 0, got ${a.alpha}`);
-  if (!(a.beta >= 0)) throw new ConfigError(at('beta'), `must be ≥ 0, got ${a.beta}`);
-  if (!(a.alpha + a.gamma >= 0) || (a.model === 'garch' && a.gamma !== 0)) throw new ConfigError(at('gamma'), `must be 0 for 'garch' and ≥ −α for 'gjr', got ${a.gamma}`);
-  const persistence = a.alpha + 0.5 * a.gamma + a.beta;
-  if (!(persistence < 1)) throw new ConfigError(at('beta'), `α + γ/2 + β = ${persistence} ≥ 1: the model is not covariance-stationary`);
-  if (a.innovations === 't' ? !(a.nu !== null && a.nu > 2 && a.nu < Infinity) : a.nu !== null) throw new ConfigError(at('nu'), `must be > 2 for 't' and null for 'normal', got ${a.nu}`);
-  if (!(a.lastVariance > 0 && a.lastVariance < Infinity)) throw new ConfigError(at('lastVariance'), `must be finite and > 0, got ${a.lastVariance}`);
-  if (!(a.overnightShare >= 0 && a.overnightShare <= 1)) throw new ConfigError(at('overnightShare'), `must be in [0, 1], got ${a.overnightShare}`);
-  if (!(a.initialPrice > 0 && a.initialPrice < Infinity)) throw new ConfigError(at('initialPrice'), `must be finite and > 0, got ${a.initialPrice}`);
-  const vol = a.volume;
-  if (vol !== null && !(Number.isFinite(vol.logMean) && vol.logStd >= 0 && vol.logStd < Infinity && vol.elasticity >= 0 && vol.elasticity < Infinity)) {
-    throw new ConfigError(at('volume'), 'needs a finite logMean, a finite logStd ≥ 0 and a finite elasticity ≥ 0');
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Sample
-
-/** Unconditional variance ω / (1 − α − γ/2 − β), percent². */
-function unconditionalVariance(a: GarchAssetParams): number {
-  return a.omega / (1 - a.alpha - 0.5 * a.gamma - a.beta);
-}
-
-/**
- * A unit-variance Student-t draw: Z·sqrt((ν − 2)/(2G)) with Z ~ N(0, 1) and G ~ Gamma(ν/2, 1)
- * (so 2G ~ χ²_ν), G by Marsaglia & Tsang (2000), valid since ν/2 > 1. Draws: one normal for Z, then per
- * gamma trial one normal and one uniform.
- */
-function standardT(rng: Rng, nu: number): number {
-  const zn = rng.normal();
-  const d = nu / 2 - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  let g: number;
-  for (;;) {
-    const x = rng.normal();
-    let w = 1 + c * x;
-    if (w <= 0) continue;
-    w = w * w * w;
-    const u = 1 - rng.uniform();
-    const x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - w + Math.log(w))) {
-      g = d * w;
-      break;
-    }
-  }
-  return zn * Math.sqrt((nu - 2) / (2 * g));
-}
-
-/**
- * Close-to-close natural-log returns only (no bars), `paths × steps` values path-major in one array: the
- * fast path for Monte Carlo studies. Each path starts from the asset's initial variance; draws per step:
- * one normal (normal innovations) or one Student-t draw.
- *
- * @throws ConfigError for invalid params or counts; RangeError when `out` is too short.
- * @example
- * const r = simulateGarchReturns(params.assets[0], Rng.fromSeed(1), 1000, 2520); // r[p·2520 + t]
- */
-export function simulateGarchReturns(a: GarchAssetParams, rng: Rng, paths: number, steps: number, out: Float64Array = new Float64Array(paths * steps)): Float64Array {
-  if (!(Number.isInteger(paths) && paths >= 1)) throw new ConfigError('paths', `must be an integer ≥ 1, got ${paths}`);
-  if (!(Number.isInteger(steps) && steps >= 1)) throw new ConfigError('length', `must be an integer ≥ 1, got ${steps}`);
-  if (out.length < paths * steps) throw new RangeError(`out holds ${out.length} values, needs paths × steps = ${paths * steps}`);
-  checkAssetParams(a, 0);
-  const { mu, omega, beta } = a;
-  // (α + γ·[e < 0])·e² = (α + γ/2)·e² − (γ/2)·e·|e| exactly: no branch on the sign of a random shock, which
-  // the CPU would mispredict half the time (it halves the loop's speed).
-  const alphaMid = a.alpha + 0.5 * a.gamma;
-  const halfGamma = 0.5 * a.gamma;
-  const h0 = a.initialVariance === 'last' ? a.lastVariance : unconditionalVariance(a);
-  const nu = a.nu ?? 0;
-  const tDist = a.innovations === 't';
-  for (let p = 0, i = 0; p < paths; p++) {
-    let h = h0;
-    const end = i + steps;
-    // Two loops rather than a per-step branch on the innovation law: the normal one is the hot path.
-    if (tDist) {
-      for (; i < end; i++) {
-        const e = Math.sqrt(h) * standardT(rng, nu);
-        out[i] = 0.01 * (mu + e);
-        h = omega + alphaMid * e * e - halfGamma * e * Math.abs(e) + beta * h;
-      }
-    } else {
-      for (; i < end; i++) {
-        const e = Math.sqrt(h) * rng.normal();
-        out[i] = 0.01 * (mu + e);
-        h = omega + alphaMid * e * e - halfGamma * e * Math.abs(e) + beta * h;
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * Fills `out` (already holding its time column) with one path. Per bar, in this order: the innovation z
- * (one normal, or one Student-t draw), one normal u that splits it, one normal for ln(volume) (only when
- * the asset has volume), then the two uniforms of the high and the low.
- *
- * The split is a rotation: z_on = √s·z + √(1−s)·u and z_id = √(1−s)·z − √s·u are uncorrelated with unit
- * variance (independent normals when z is normal), and √s·z_on + √(1−s)·z_id = z exactly, so the close-to-close
- * return is μ + σ_t·z whatever the share s.
- */
-function sampleGarchPath(a: GarchAssetParams, rng: Rng, out: Bars): void {
-  const s = a.overnightShare;
-  const rs = Math.sqrt(s);
-  const rc = Math.sqrt(1 - s);
-  const { mu, omega, alpha, beta } = a;
-  const alphaNeg = alpha + a.gamma;
-  const hBar = unconditionalVariance(a);
-  const nu = a.nu ?? 0;
-  const tDist = a.innovations === 't';
-  const vol = a.volume;
-  let h = a.initialVariance === 'last' ? a.lastVariance : hBar;
-  let prev = a.initialPrice;
-  for (let t = 0; t < out.length; t++) {
-    const z = tDist ? standardT(rng, nu) : rng.normal();
-    const u = rng.normal();
-    const sd = Math.sqrt(h);
-    const rOn = 0.01 * (mu * s + sd * rs * (rs * z + rc * u));
-    const rId = 0.01 * (mu * (1 - s) + sd * rc * (rc * z - rs * u));
-    const volume = vol === null ? 0 : Math.exp(vol.logMean + vol.elasticity * 0.5 * Math.log(h / hBar) + vol.logStd * rng.normal());
-    prev = writeBrownianBar(out, t, prev, rOn, rId, 1e-4 * h * (1 - s), volume, rng);
-    const e = sd * z;
-    h = omega + (e < 0 ? alphaNeg : alpha) * e * e + beta * h;
-  }
+/** Validates every asset as `sample` does; opens streams of asset 0's returns. */
+function assetZeroStreams(params: GarchParams): (rng: Rng) => RangeReturnStream {
+  if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+  params.assets.forEach(checkGarchAssetParams);
+  const a = params.assets[0];
+  return (rng) => garchReturnStream(a, rng);
 }
 
 /**
@@ -480,7 +359,7 @@ export const garch = defineGenerator<GarchConfig, GarchParams>({
   sample(params: GarchParams, rng: Rng, opts): Panel[] {
     const times = sampleTimes(opts);
     if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
+    params.assets.forEach(checkGarchAssetParams);
     const symbols = params.assets.map((a) => a.symbol);
     const out: Panel[] = [];
     for (let p = 0; p < opts.paths; p++) {
@@ -490,11 +369,11 @@ export const garch = defineGenerator<GarchConfig, GarchParams>({
     }
     return out;
   },
-  /** Asset 0's returns ({@link simulateGarchReturns}); every asset's params are validated as `sample` does. */
+  /** Asset 0's returns: consecutive {@link garchReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: GarchParams, rng: Rng, opts): Float64Array {
-    const out = allocReturns(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
-    return simulateGarchReturns(params.assets[0], rng, opts.paths, opts.length, out);
+    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+  },
+  returnStream(params: GarchParams, rng: Rng): ReturnStream {
+    return assetZeroStreams(params)(rng);
   },
 });

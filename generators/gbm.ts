@@ -4,7 +4,9 @@ import type { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { mean, std, variance } from '../src/stats/descriptive.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { ReturnStream } from './generator.js';
+import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
 
 /**
  * Geometric Brownian motion on daily bars: close-to-close log returns are iid N(μ, σ²), split into an
@@ -133,20 +135,57 @@ function sampleGbmPath(a: GbmAssetParams, rng: Rng, out: Bars): void {
 }
 
 /**
- * Close-to-close log returns of one asset without building bars: out[i] = μ + σ·z_i, one `rng.normal()` per
- * value. Returns are iid, so `out` may hold any number of paths back to back. The draws differ from
- * {@link gbm}'s `sample` (which splits each day and draws its range and volume); the law is the same.
+ * One asset's close-to-close log returns as a stream: out[i] = μ + σ·z_i, one `rng.normal()` per value.
+ * Returns are iid, so the stream holds no state besides the rng. The draws differ from {@link gbm}'s `sample`
+ * (which splits each day and draws its range and volume); the law is the same.
+ *
+ * @throws ConfigError if the params cannot be sampled.
+ * @example
+ * const stream = gbmReturnStream(params.assets[0], Rng.fromSeed(1));
+ * stream.next(chunk); // chunk.length returns; the next call continues
+ */
+export function gbmReturnStream(a: GbmAssetParams, rng: Rng): RangeReturnStream {
+  checkAssetParams(a, 0);
+  return new GbmReturnStream(a.mu, a.sigma, rng);
+}
+
+/** {@link gbmReturnStream}: iid returns, so no state besides the rng. */
+class GbmReturnStream implements RangeReturnStream {
+  constructor(
+    private readonly mu: number,
+    private readonly sigma: number,
+    private readonly rng: Rng,
+  ) {}
+
+  next(out: Float64Array): void {
+    this.nextInto(out, 0, out.length);
+  }
+
+  nextInto(out: Float64Array, from: number, to: number): void {
+    const { mu, sigma, rng } = this; // locals: the hot loop reads registers, not fields
+    for (let i = from; i < to; i++) out[i] = mu + sigma * rng.normal();
+  }
+}
+
+/**
+ * Close-to-close log returns of one asset without building bars: {@link gbmReturnStream} read once into
+ * `out`. Returns are iid, so `out` may hold any number of paths back to back.
  *
  * @throws ConfigError if the params cannot be sampled.
  * @example
  * const r = sampleGbmReturns(params.assets[0], Rng.fromSeed(1), new Float64Array(2520));
  */
 export function sampleGbmReturns(a: GbmAssetParams, rng: Rng, out: Float64Array): Float64Array {
-  checkAssetParams(a, 0);
-  const mu = a.mu;
-  const sigma = a.sigma;
-  for (let i = 0; i < out.length; i++) out[i] = mu + sigma * rng.normal();
+  gbmReturnStream(a, rng).next(out);
   return out;
+}
+
+/** Validates every asset as `sample` does; opens streams of asset 0's returns. */
+function assetZeroStreams(params: GbmParams): (rng: Rng) => RangeReturnStream {
+  if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+  params.assets.forEach(checkAssetParams);
+  const a = params.assets[0];
+  return (rng) => gbmReturnStream(a, rng);
 }
 
 /**
@@ -178,11 +217,11 @@ export const gbm = defineGenerator<GbmConfig, GbmParams>({
     }
     return out;
   },
-  /** Asset 0's returns ({@link sampleGbmReturns}); every asset's params are validated as `sample` does. */
+  /** Asset 0's returns: consecutive {@link gbmReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: GbmParams, rng: Rng, opts): Float64Array {
-    const out = allocReturns(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
-    return sampleGbmReturns(params.assets[0], rng, out);
+    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+  },
+  returnStream(params: GbmParams, rng: Rng): ReturnStream {
+    return assetZeroStreams(params)(rng);
   },
 });

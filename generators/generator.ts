@@ -26,6 +26,26 @@ export interface ReturnsOptions {
 }
 
 /**
+ * One path's close-to-close natural-log returns, read in chunks: each `next(out)` fills `out` with the path's
+ * next `out.length` returns. The stream carries every piece of model state from one call to the next (price or
+ * level, conditional variance, regime, bootstrap position, …), so reading a path in chunks of any sizes gives
+ * the same bytes as reading it at once, and a path of any length is generated in constant memory.
+ *
+ * A stream draws from the rng it was opened with, lazily: only inside `next`, and only the draws the values
+ * it returns need (`next` on an empty array draws nothing). Drawing from that rng between calls shifts the
+ * stream (the law stays the same).
+ *
+ * @example
+ * const stream = gbm.returnStream!(params, Rng.fromSeed(1));
+ * const chunk = new Float64Array(1_000_000);
+ * for (let done = 0; done < 1e8; done += chunk.length) { stream.next(chunk); write(chunk); }
+ */
+export interface ReturnStream {
+  /** Fills `out` with the next `out.length` returns of the path. */
+  next(out: Float64Array): void;
+}
+
+/**
  * A synthetic market generator. `fit` is pure and sees the fold's training bars only; its result is plain
  * JSON (persisted beside datasets). `sample` draws every random number from the rng it is given, so the
  * same params, rng state and options give identical bytes.
@@ -54,11 +74,27 @@ export interface GeneratorSpec<C = unknown, P = unknown> {
    * The draws need not match `sample`'s: this is a different use of the stream (no range, volume or
    * overnight draws), so the same rng gives different returns from the two methods.
    *
+   * When the generator has {@link GeneratorSpec.returnStream}, `sampleReturns` is defined by it: path p is
+   * the first `length` values of a stream opened on `rng` once path p − 1 has been read (p consecutive
+   * streams on one rng). In particular `sampleReturns(params, rng, { paths: 1, length })` equals the
+   * concatenation of `returnStream(params, rng)`'s chunks, whatever their sizes.
+   *
    * @throws ConfigError for invalid params or counts (`length` or `paths` not an integer ≥ 1).
    * @example
    * const r = gbm.sampleReturns!(params, Rng.fromSeed(1), { length: 2520, paths: 1000 }); // r[p * 2520 + t]
    */
   sampleReturns?(params: P, rng: Rng, opts: ReturnsOptions): Float64Array;
+  /**
+   * One path of `sampleReturns` as a {@link ReturnStream}: asset 0's close-to-close log returns from the
+   * path's starting state, in chunks of any sizes, in constant memory (a path of 1e8 returns never exists
+   * as a whole). Every asset's params are validated when the stream is opened, as `sample` does.
+   *
+   * @throws ConfigError for invalid params.
+   * @example
+   * const stream = garch.returnStream!(params, Rng.fromSeed(1).fork('path-0'));
+   * stream.next(chunk); // returns 0 … chunk.length − 1; the next call continues the path
+   */
+  returnStream?(params: P, rng: Rng): ReturnStream;
 }
 
 /** Identity helper that keeps the config and params types of a generator spec. */

@@ -3,10 +3,12 @@ import type { Rng } from '../src/core/rng.js';
 import type { Bars } from '../src/data/bars.js';
 import type { HestonAssetParams } from './heston.js';
 import { brownianMax, brownianMin, writeBar, writeBrownianBar } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
 
 /**
  * Sampling of the `heston` generator: the full-truncation Euler discretisation described in ./heston.ts, as
- * OHLCV bars ({@link sampleHestonPath}) and as close-to-close returns only ({@link sampleHestonReturns}), plus
+ * OHLCV bars ({@link sampleHestonPath}) and as close-to-close returns only ({@link hestonReturnStream},
+ * {@link sampleHestonReturns}), plus
  * the checks both apply to params loaded from JSON.
  */
 
@@ -139,11 +141,120 @@ function sampleOneStepPath(a: HestonAssetParams, rng: Rng, out: Bars, usedVarian
 }
 
 /**
- * Close-to-close log returns only (no bars), by the same scheme as {@link sampleHestonPath}: the fast path for
- * statistics and realism checks. `out` holds `paths` paths of out.length/paths returns back to back, each
- * starting from v0. Draws per sub-step (overnight first): a normal Z₁, then a normal Z⊥. The stream therefore
- * differs from {@link sampleHestonPath}'s (no split, high/low or volume draws), but the law of the returns is
- * the same.
+ * One path's close-to-close log returns only (no bars), by the same scheme as {@link sampleHestonPath}, as a
+ * stream from v0 that carries the variance v from one call to the next: the fast path for statistics, realism
+ * checks and long paths. Draws per sub-step (overnight first): a normal Z₁, then a normal Z⊥. The draws
+ * therefore differ from {@link sampleHestonPath}'s (no split, high/low or volume draws), but the law of the
+ * returns is the same.
+ *
+ * @param substeps sub-steps per bar (≥ 1).
+ * @throws ConfigError if `substeps` or the params cannot be sampled.
+ * @example
+ * const stream = hestonReturnStream(params.assets[0], params.substeps, Rng.fromSeed(1));
+ * stream.next(chunk); // chunk.length returns; the next call continues from the current variance
+ */
+export function hestonReturnStream(a: HestonAssetParams, substeps: number, rng: Rng): RangeReturnStream {
+  checkSubsteps(substeps);
+  checkHestonAssetParams(a, 0);
+  return substeps === 1 ? new OneStepReturnStream(a, rng) : new HestonReturnStream(a, substeps, rng);
+}
+
+/** {@link hestonReturnStream}'s state with two or more sub-steps: the variance v at the start of the next bar. */
+class HestonReturnStream implements RangeReturnStream {
+  private readonly rhoPerp: number;
+  /** Overnight sub-step length and its square root. */
+  private readonly h0: number;
+  private readonly sq0: number;
+  /** Intraday sub-step length and its square root. */
+  private readonly h: number;
+  private readonly sq: number;
+  private v: number;
+
+  constructor(
+    private readonly a: HestonAssetParams,
+    private readonly substeps: number,
+    private readonly rng: Rng,
+  ) {
+    this.rhoPerp = Math.sqrt(1 - a.rho * a.rho);
+    this.h0 = a.overnightShare;
+    this.sq0 = Math.sqrt(this.h0);
+    this.h = (1 - this.h0) / (substeps - 1);
+    this.sq = Math.sqrt(this.h);
+    this.v = a.v0;
+  }
+
+  next(out: Float64Array): void {
+    this.nextInto(out, 0, out.length);
+  }
+
+  nextInto(out: Float64Array, from: number, to: number): void {
+    const { mu, kappa, theta, xi, rho } = this.a; // locals: the hot loop reads registers, not fields
+    const { substeps, rng, rhoPerp, h0, sq0, h, sq } = this;
+    let v = this.v;
+    for (let t = from; t < to; t++) {
+      let vp = v > 0 ? v : 0;
+      let sv = Math.sqrt(vp) * sq0;
+      let z1 = rng.normal();
+      let x = (mu - 0.5 * vp) * h0 + sv * z1;
+      v += kappa * (theta - vp) * h0 + xi * sv * (rho * z1 + rhoPerp * rng.normal());
+      for (let j = 1; j < substeps; j++) {
+        vp = v > 0 ? v : 0;
+        sv = Math.sqrt(vp) * sq;
+        z1 = rng.normal();
+        x += (mu - 0.5 * vp) * h + sv * z1;
+        v += kappa * (theta - vp) * h + xi * sv * (rho * z1 + rhoPerp * rng.normal());
+      }
+      out[t] = x;
+    }
+    this.v = v;
+  }
+}
+
+/**
+ * The one-sub-step case of {@link hestonReturnStream}: per bar r = (μ − v⁺/2) + √v⁺·Z₁ and
+ * v ← v + κ(θ − v⁺) + ξ√v⁺·(ρZ₁ + √(1 − ρ²)·Z⊥), a loop of its own because it is the benchmark's hot path.
+ */
+class OneStepReturnStream implements RangeReturnStream {
+  private readonly mu: number;
+  private readonly kappa: number;
+  private readonly kappaTheta: number;
+  private readonly xiRho: number;
+  private readonly xiPerp: number;
+  private v: number;
+
+  constructor(
+    a: HestonAssetParams,
+    private readonly rng: Rng,
+  ) {
+    this.mu = a.mu;
+    this.kappa = a.kappa;
+    this.kappaTheta = a.kappa * a.theta;
+    this.xiRho = a.xi * a.rho;
+    this.xiPerp = a.xi * Math.sqrt(1 - a.rho * a.rho);
+    this.v = a.v0;
+  }
+
+  next(out: Float64Array): void {
+    this.nextInto(out, 0, out.length);
+  }
+
+  nextInto(out: Float64Array, from: number, to: number): void {
+    const { mu, kappa, kappaTheta, xiRho, xiPerp, rng } = this; // locals: the hot loop reads registers, not fields
+    let v = this.v;
+    for (let t = from; t < to; t++) {
+      const vp = v > 0 ? v : 0;
+      const sv = Math.sqrt(vp);
+      const z1 = rng.normal();
+      out[t] = mu - 0.5 * vp + sv * z1;
+      v += kappaTheta - kappa * vp + sv * (xiRho * z1 + xiPerp * rng.normal());
+    }
+    this.v = v;
+  }
+}
+
+/**
+ * Close-to-close log returns only (no bars) of `paths` paths: `out` holds out.length/paths returns per path
+ * back to back, each a fresh {@link hestonReturnStream} on `rng` (so each starts from v0).
  *
  * @param out receives out.length returns; returned for chaining.
  * @param paths number of paths in `out` (default 1); must divide out.length.
@@ -159,52 +270,6 @@ export function sampleHestonReturns(a: HestonAssetParams, substeps: number, rng:
     throw new RangeError(`paths must be an integer ≥ 1 dividing out.length = ${out.length}, got ${paths}`);
   }
   const length = out.length / paths;
-  if (substeps === 1) return oneStepReturns(a, rng, out, paths, length);
-  const { mu, kappa, theta, xi, rho } = a;
-  const rhoPerp = Math.sqrt(1 - rho * rho);
-  const h0 = a.overnightShare;
-  const sq0 = Math.sqrt(h0);
-  const h = (1 - h0) / (substeps - 1);
-  const sq = Math.sqrt(h);
-  for (let p = 0, t = 0; p < paths; p++) {
-    let v = a.v0;
-    for (const end = t + length; t < end; t++) {
-      let vp = v > 0 ? v : 0;
-      let sv = Math.sqrt(vp) * sq0;
-      let z1 = rng.normal();
-      let x = (mu - 0.5 * vp) * h0 + sv * z1;
-      v += kappa * (theta - vp) * h0 + xi * sv * (rho * z1 + rhoPerp * rng.normal());
-      for (let j = 1; j < substeps; j++) {
-        vp = v > 0 ? v : 0;
-        sv = Math.sqrt(vp) * sq;
-        z1 = rng.normal();
-        x += (mu - 0.5 * vp) * h + sv * z1;
-        v += kappa * (theta - vp) * h + xi * sv * (rho * z1 + rhoPerp * rng.normal());
-      }
-      out[t] = x;
-    }
-  }
-  return out;
-}
-
-/**
- * The one-sub-step case of {@link sampleHestonReturns}: per bar r = (μ − v⁺/2) + √v⁺·Z₁ and
- * v ← v + κ(θ − v⁺) + ξ√v⁺·(ρZ₁ + √(1 − ρ²)·Z⊥), a loop of its own because it is the benchmark's hot path.
- */
-function oneStepReturns(a: HestonAssetParams, rng: Rng, out: Float64Array, paths: number, length: number): Float64Array {
-  const { mu, kappa, xi, rho } = a;
-  const kappaTheta = kappa * a.theta;
-  const xiRho = xi * rho;
-  const xiPerp = xi * Math.sqrt(1 - rho * rho);
-  for (let p = 0, t = 0; p < paths; p++) {
-    let v = a.v0;
-    for (const end = t + length; t < end; t++) {
-      const vp = v > 0 ? v : 0;
-      const sv = Math.sqrt(vp);
-      const z1 = rng.normal();
-      out[t] = mu - 0.5 * vp + sv * z1;
-      v += kappaTheta - kappa * vp + sv * (xiRho * z1 + xiPerp * rng.normal());
-    }
-  }
+  for (let p = 0; p < paths; p++) hestonReturnStream(a, substeps, rng).nextInto(out, p * length, (p + 1) * length);
   return out;
 }

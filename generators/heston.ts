@@ -4,10 +4,12 @@ import type { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { autocorrelation, mean, std, variance } from '../src/stats/descriptive.js';
 import { defineGenerator } from './generator.js';
-import { checkHestonAssetParams, checkSubsteps, sampleHestonPath, sampleHestonReturns } from './heston-sampling.js';
-import { allocPanel, allocReturns, checkTrainPanel, sampleTimes } from './ohlc.js';
+import type { ReturnStream } from './generator.js';
+import { checkHestonAssetParams, checkSubsteps, hestonReturnStream, sampleHestonPath } from './heston-sampling.js';
+import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
 
-export { sampleHestonPath, sampleHestonReturns } from './heston-sampling.js';
+export { hestonReturnStream, sampleHestonPath, sampleHestonReturns } from './heston-sampling.js';
 
 /**
  * Heston stochastic volatility on daily bars, one bar = one unit of time (dt = 1 per bar):
@@ -44,7 +46,7 @@ export { sampleHestonPath, sampleHestonReturns } from './heston-sampling.js';
  * **Fit.** Method of moments on a realised-variance proxy (rolling means of squared returns), see
  * {@link fitHestonAsset} for the moment equations and their approximations.
  *
- * The samplers (bars and returns only) live in ./heston-sampling.ts and are re-exported here.
+ * The samplers (bars, and returns only as a stream or an array) live in ./heston-sampling.ts and are re-exported here.
  *
  * Multi-asset panels are fitted and sampled asset by asset, independently.
  */
@@ -305,6 +307,15 @@ function fitVolume(bars: Bars, filtered: Float64Array, theta: number): HestonAss
   return { logMean: mean(adjusted), logStd: std(adjusted, 0) };
 }
 
+/** Validates the sub-steps and every asset as `sample` does; opens streams of asset 0's returns. */
+function assetZeroStreams(params: HestonParams): (rng: Rng) => RangeReturnStream {
+  checkSubsteps(params.substeps);
+  if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+  params.assets.forEach(checkHestonAssetParams);
+  const { substeps, assets } = params;
+  return (rng) => hestonReturnStream(assets[0], substeps, rng);
+}
+
 /**
  * The `heston` generator.
  *
@@ -339,12 +350,12 @@ export const heston = defineGenerator<HestonConfig, HestonParams>({
     }
     return out;
   },
-  /** Asset 0's returns ({@link sampleHestonReturns}, `params.substeps` sub-steps per bar); every asset's params are validated as `sample` does. */
+  /** Asset 0's returns: consecutive {@link hestonReturnStream}s (`params.substeps` sub-steps per bar); every asset's params are validated as `sample` does. */
   sampleReturns(params: HestonParams, rng: Rng, opts): Float64Array {
-    const out = allocReturns(opts);
-    checkSubsteps(params.substeps);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkHestonAssetParams);
-    return sampleHestonReturns(params.assets[0], params.substeps, rng, out, opts.paths);
+    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+  },
+  returnStream(params: HestonParams, rng: Rng): ReturnStream {
+    return assetZeroStreams(params)(rng);
   },
 });
+

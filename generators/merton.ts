@@ -6,7 +6,9 @@ import { excessKurtosis, mean, skewness, std, variance } from '../src/stats/desc
 import { minimize, minimizeMultiStart } from '../src/stats/optimize.js';
 import { fitGbmAsset } from './gbm.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { ReturnStream } from './generator.js';
+import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
 
 /**
  * Merton jump diffusion on daily bars, parameterised per bar: the close-to-close log return is
@@ -352,30 +354,83 @@ function poisson(rng: Rng, lambda: number, expMinusLambda: number): number {
   return k;
 }
 
+/** A {@link ReturnStream} of Merton returns that can also report each return's jump count. */
+export interface MertonReturnStream extends RangeReturnStream {
+  /**
+   * Fills `out` with the next returns; `jumps`, when given, receives each one's jump count N.
+   *
+   * @throws RangeError if `jumps` has fewer slots than `out`.
+   */
+  next(out: Float64Array, jumps?: Int32Array): void;
+  /** {@link MertonReturnStream.next} into out[from, to), and jumps[from, to) when given. */
+  nextInto(out: Float64Array, from: number, to: number, jumps?: Int32Array): void;
+}
+
 /**
- * Close-to-close log returns of Merton paths without building bars (for statistics and fast Monte Carlo).
- * Returns are iid, so `out` may hold any number of paths back to back. Per bar: a uniform for the jump count
- * N (inversion), a normal for the sum of the N jumps when N > 0 (Σ Y_j ~ N(N·μ_J, N·σ_J²) exactly), and a
- * normal for the diffusion. When `jumps` is given, it receives N per bar. The draws differ from
- * {@link merton}'s `sample`; the law is the same.
+ * One asset's Merton log returns as a stream (returns are iid: no state besides the rng). Per bar: a uniform
+ * for the jump count N (inversion), a normal for the sum of the N jumps when N > 0 (Σ Y_j ~ N(N·μ_J, N·σ_J²)
+ * exactly), and a normal for the diffusion. The draws differ from {@link merton}'s `sample`; the law is the same.
  *
  * @throws ConfigError if the params cannot be sampled.
+ * @example
+ * const stream = mertonReturnStream(params.assets[0], Rng.fromSeed(1));
+ * stream.next(chunk, counts); // counts[t]: jumps in return t
+ */
+export function mertonReturnStream(a: MertonAssetParams, rng: Rng): MertonReturnStream {
+  checkAssetParams(a, 0);
+  return new MertonStream(a, rng);
+}
+
+/** {@link mertonReturnStream}: iid returns, so no state besides the rng. */
+class MertonStream implements MertonReturnStream {
+  /** e^{−λ}, for the Poisson inversion. */
+  private readonly expMinusLambda: number;
+
+  constructor(
+    private readonly a: MertonLaw,
+    private readonly rng: Rng,
+  ) {
+    this.expMinusLambda = Math.exp(-a.lambda);
+  }
+
+  next(out: Float64Array, jumps?: Int32Array): void {
+    this.nextInto(out, 0, out.length, jumps);
+  }
+
+  nextInto(out: Float64Array, from: number, to: number, jumps?: Int32Array): void {
+    if (jumps !== undefined && jumps.length < to) throw new RangeError(`jumps has ${jumps.length} slots for ${to} returns`);
+    const { m, sigma, lambda, muJ, sigmaJ } = this.a; // locals: the hot loop reads registers, not fields
+    const { expMinusLambda, rng } = this;
+    for (let t = from; t < to; t++) {
+      const k = poisson(rng, lambda, expMinusLambda);
+      const jump = k === 0 ? 0 : k * muJ + Math.sqrt(k) * sigmaJ * rng.normal();
+      out[t] = m + sigma * rng.normal() + jump;
+      if (jumps !== undefined) jumps[t] = k;
+    }
+  }
+}
+
+/**
+ * Close-to-close log returns of Merton paths without building bars (for statistics and fast Monte Carlo):
+ * {@link mertonReturnStream} read once into `out`. Returns are iid, so `out` may hold any number of paths back
+ * to back. When `jumps` is given, it receives N per bar.
+ *
+ * @throws ConfigError if the params cannot be sampled; RangeError if `jumps` is shorter than `out`.
  * @example
  * const counts = new Int32Array(2520);
  * const r = sampleMertonReturns(params.assets[0], Rng.fromSeed(1), new Float64Array(2520), counts);
  */
 export function sampleMertonReturns(a: MertonAssetParams, rng: Rng, out: Float64Array, jumps?: Int32Array): Float64Array {
-  checkAssetParams(a, 0);
-  if (jumps !== undefined && jumps.length < out.length) throw new RangeError(`jumps has ${jumps.length} slots for ${out.length} returns`);
-  const { m, sigma, lambda, muJ, sigmaJ } = a;
-  const e = Math.exp(-lambda);
-  for (let t = 0; t < out.length; t++) {
-    const k = poisson(rng, lambda, e);
-    const jump = k === 0 ? 0 : k * muJ + Math.sqrt(k) * sigmaJ * rng.normal();
-    out[t] = m + sigma * rng.normal() + jump;
-    if (jumps !== undefined) jumps[t] = k;
-  }
+  mertonReturnStream(a, rng).next(out, jumps);
   return out;
+}
+
+/** Validates every asset as `sample` does; opens streams of asset 0's returns. */
+function assetZeroStreams(params: MertonParams): (rng: Rng) => RangeReturnStream {
+  if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+  params.assets.forEach(checkAssetParams);
+  const a = params.assets[0];
+  return (rng) => mertonReturnStream(a, rng);
 }
 
 /**
@@ -440,11 +495,11 @@ export const merton = defineGenerator<MertonConfig, MertonParams>({
     }
     return out;
   },
-  /** Asset 0's returns ({@link sampleMertonReturns}; returns are iid, so paths are simply consecutive rows). */
+  /** Asset 0's returns: consecutive {@link mertonReturnStream}s (returns are iid, so simply consecutive rows). */
   sampleReturns(params: MertonParams, rng: Rng, opts): Float64Array {
-    const out = allocReturns(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
-    return sampleMertonReturns(params.assets[0], rng, out);
+    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+  },
+  returnStream(params: MertonParams, rng: Rng): ReturnStream {
+    return assetZeroStreams(params)(rng);
   },
 });

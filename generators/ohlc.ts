@@ -3,7 +3,7 @@ import type { Rng } from '../src/core/rng.js';
 import { allocBars, DAY_MS } from '../src/data/bars.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { DEFAULT_SAMPLE_START } from './generator.js';
-import type { ReturnsOptions, SampleOptions } from './generator.js';
+import type { ReturnStream, ReturnsOptions, SampleOptions } from './generator.js';
 
 /**
  * Shared bar construction for generators. A generated day is built from log returns relative to the
@@ -75,6 +75,33 @@ function checkCounts(opts: ReturnsOptions): void {
 export function allocReturns(opts: ReturnsOptions): Float64Array {
   checkCounts(opts);
   return new Float64Array(opts.paths * opts.length);
+}
+
+/**
+ * A {@link ReturnStream} that can also write its next values into a range of a larger array, which the
+ * built-in generators implement so that `sampleReturns` fills its `paths × length` array path by path without
+ * views: subarray views of a large fresh array keep V8 from recycling its memory, and the page faults of new
+ * memory cost more than the sampling of the fastest generators.
+ */
+export interface RangeReturnStream extends ReturnStream {
+  /** Fills out[from], …, out[to − 1] with the next to − from returns (`next(out)` is `nextInto(out, 0, out.length)`). */
+  nextInto(out: Float64Array, from: number, to: number): void;
+}
+
+/**
+ * `sampleReturns` from a generator's streams: `paths` consecutive streams on one rng, path p the first
+ * `length` values of `open(rng)` called once path p − 1 has been read. A stream draws only when asked for
+ * values, so one path equals its stream read in chunks of any sizes.
+ *
+ * @throws ConfigError (`length` or `paths` not an integer ≥ 1), or whatever `open` throws.
+ * @example
+ * const r = returnsFromStreams({ length: 2520, paths: 1000 }, rng, (g) => gbmReturnStream(a, g));
+ */
+export function returnsFromStreams(opts: ReturnsOptions, rng: Rng, open: (rng: Rng) => RangeReturnStream): Float64Array {
+  const out = allocReturns(opts);
+  const { length } = opts;
+  for (let p = 0; p < opts.paths; p++) open(rng).nextInto(out, p * length, (p + 1) * length);
+  return out;
 }
 
 /**

@@ -4,7 +4,9 @@ import type { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { fitGbmAsset } from './gbm.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { ReturnStream } from './generator.js';
+import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes, writeBrownianBar } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
 
 /**
  * Ornstein-Uhlenbeck in the **log price** on daily bars: x = ln P follows dx = θ(μ − x)dt + σ dW with
@@ -236,11 +238,60 @@ function checkAssetParams(a: OuAssetParams, index: number): void {
 }
 
 /**
+ * One OU path's close-to-close log returns as a stream, from x_0 = ln(initialPrice): out[t] = x_{t+1} − x_t,
+ * one `rng.normal()` per bar; the stream carries the log price x from one call to the next. The draws
+ * differ from {@link ou}'s `sample`, which also draws the overnight split, volume and range, so the two do
+ * not give the same path for the same rng.
+ *
+ * @throws ConfigError if the params cannot be sampled.
+ * @example
+ * const stream = ouReturnStream(params.assets[0], Rng.fromSeed(1));
+ * stream.next(chunk); // chunk.length returns; the next call continues from the last log price
+ */
+export function ouReturnStream(a: OuAssetParams, rng: Rng): RangeReturnStream {
+  checkAssetParams(a, 0);
+  return new OuReturnStream(a, rng);
+}
+
+/** {@link ouReturnStream}'s state: the log price x. */
+class OuReturnStream implements RangeReturnStream {
+  private readonly mu: number;
+  /** 1 − b = 1 − e^{−θ}. */
+  private readonly pull: number;
+  /** Standard deviation of one bar's innovation. */
+  private readonly sd: number;
+  private x: number;
+
+  constructor(
+    a: OuAssetParams,
+    private readonly rng: Rng,
+  ) {
+    this.mu = a.mu;
+    this.pull = -Math.expm1(-a.theta);
+    this.sd = Math.sqrt(ouInnovationVariance(a.theta, a.sigma));
+    this.x = Math.log(a.initialPrice);
+  }
+
+  next(out: Float64Array): void {
+    this.nextInto(out, 0, out.length);
+  }
+
+  nextInto(out: Float64Array, from: number, to: number): void {
+    const { mu, pull, sd, rng } = this; // locals: the hot loop reads registers, not fields
+    let x = this.x;
+    for (let i = from; i < to; i++) {
+      const dx = pull * (mu - x) + sd * rng.normal();
+      out[i] = dx;
+      x += dx;
+    }
+    this.x = x;
+  }
+}
+
+/**
  * Close-to-close log returns of OU paths without building bars (for statistics and fast Monte Carlo):
- * `out` holds `paths` paths of out.length/paths returns back to back, each starting from x_0 = ln(initialPrice),
- * with out[t] = x_{t+1} − x_t and one `rng.normal()` per bar. The draws differ from {@link ou}'s `sample`,
- * which also draws the overnight split, volume and range, so the two do not give the same path for the same
- * rng.
+ * `out` holds `paths` paths of out.length/paths returns back to back, each a fresh {@link ouReturnStream}
+ * on `rng` (so each starts from x_0 = ln(initialPrice)).
  *
  * @param paths number of paths in `out` (default 1); must divide out.length.
  * @throws ConfigError if the params cannot be sampled; RangeError if `paths` does not divide out.length.
@@ -254,19 +305,16 @@ export function sampleOuReturns(a: OuAssetParams, rng: Rng, out: Float64Array, p
     throw new RangeError(`paths must be an integer ≥ 1 dividing out.length = ${out.length}, got ${paths}`);
   }
   const length = out.length / paths;
-  const mu = a.mu;
-  const pull = -Math.expm1(-a.theta); // 1 − b
-  const sd = Math.sqrt(ouInnovationVariance(a.theta, a.sigma));
-  const x0 = Math.log(a.initialPrice);
-  for (let p = 0, i = 0; p < paths; p++) {
-    let x = x0;
-    for (const end = i + length; i < end; i++) {
-      const dx = pull * (mu - x) + sd * rng.normal();
-      out[i] = dx;
-      x += dx;
-    }
-  }
+  for (let p = 0; p < paths; p++) ouReturnStream(a, rng).nextInto(out, p * length, (p + 1) * length);
   return out;
+}
+
+/** Validates every asset as `sample` does; opens streams of asset 0's returns. */
+function assetZeroStreams(params: OuParams): (rng: Rng) => RangeReturnStream {
+  if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+  params.assets.forEach(checkAssetParams);
+  const a = params.assets[0];
+  return (rng) => ouReturnStream(a, rng);
 }
 
 /**
@@ -331,11 +379,11 @@ export const ou = defineGenerator<OuConfig, OuParams>({
     }
     return out;
   },
-  /** Asset 0's returns ({@link sampleOuReturns}); every asset's params are validated as `sample` does. */
+  /** Asset 0's returns: consecutive {@link ouReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: OuParams, rng: Rng, opts): Float64Array {
-    const out = allocReturns(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
-    return sampleOuReturns(params.assets[0], rng, out, opts.paths);
+    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+  },
+  returnStream(params: OuParams, rng: Rng): ReturnStream {
+    return assetZeroStreams(params)(rng);
   },
 });

@@ -3,7 +3,9 @@ import { ConfigError } from '../src/core/errors.js';
 import type { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, allocReturns, checkTrainPanel, sampleTimes, writeBar } from './ohlc.js';
+import type { ReturnStream } from './generator.js';
+import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes, writeBar } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
 
 /**
  * Real-history generator: a stationary block bootstrap (Politis & Romano 1994) of the training bars.
@@ -88,12 +90,72 @@ export function stationaryBootstrapIndices(rng: Rng, count: number, meanBlock: n
 }
 
 /**
+ * A stationary-bootstrap path of a return series as a stream, without building bars: a chain of blocks of `r`
+ * (circular) that start at a uniformly random index and have geometric lengths, P(L = l) = (1 − p)^{l−1}·p with
+ * p = 1/meanBlock; the stream carries its position and the values left in the current block from one call to
+ * the next. That is the law of {@link stationaryBootstrapIndices} (a jump with probability p after every step,
+ * else the next index), drawn one block at a time instead of one step at a time: per block, when its first
+ * value is requested, `rng.int(count)` for its start, then one `rng.uniform()` for its length,
+ * L = 1 + ⌊ln(1 − U)/ln(1 − p)⌋.
+ *
+ * @param meanBlock mean block length (≥ 1); 1 gives an iid bootstrap.
+ * @throws RangeError if `r` is empty or meanBlock < 1.
+ * @example
+ * const stream = stationaryBootstrapStream(logReturns(bars), 20, rng);
+ * stream.next(chunk); // chunk.length resampled returns; the next call continues the current block
+ */
+export function stationaryBootstrapStream(r: Float64Array, meanBlock: number, rng: Rng): RangeReturnStream {
+  return new BootstrapStream(r, meanBlock, rng);
+}
+
+/** {@link stationaryBootstrapStream}'s state: the next index of the current block and the values left in it. */
+class BootstrapStream implements RangeReturnStream {
+  private readonly logStay: number;
+  private index = 0;
+  private left = 0;
+
+  constructor(
+    private readonly r: Float64Array,
+    meanBlock: number,
+    private readonly rng: Rng,
+  ) {
+    if (!(meanBlock >= 1)) throw new RangeError(`meanBlock must be ≥ 1, got ${meanBlock}`);
+    if (r.length === 0) throw new RangeError('the series to resample is empty');
+    this.logStay = Math.log1p(-1 / meanBlock); // −∞ when meanBlock = 1: every block has length 1
+  }
+
+  next(out: Float64Array): void {
+    this.nextInto(out, 0, out.length);
+  }
+
+  nextInto(out: Float64Array, from: number, to: number): void {
+    const { r, rng, logStay } = this; // locals: the hot loop reads registers, not fields
+    const count = r.length;
+    let k = this.index;
+    let left = this.left;
+    let t = from;
+    while (t < to) {
+      if (left === 0) {
+        k = rng.int(count);
+        const draw = Math.log(1 - rng.uniform()); // ≤ 0
+        left = draw === 0 || logStay === -Infinity ? 1 : 1 + Math.floor(draw / logStay);
+      }
+      const n = Math.min(left, to - t);
+      left -= n;
+      for (const stop = t + n; t < stop; t++) {
+        out[t] = r[k];
+        if (++k === count) k = 0;
+      }
+    }
+    this.index = k;
+    this.left = left;
+  }
+}
+
+/**
  * Stationary-bootstrap paths of a return series without building bars: `out` holds `paths` paths of
- * out.length/paths values back to back, each a chain of blocks of `r` (circular) that start at a uniformly
- * random index and have geometric lengths, P(L = l) = (1 − p)^{l−1}·p with p = 1/meanBlock, cut at the path's
- * end. That is the law of {@link stationaryBootstrapIndices} (a jump with probability p after every step,
- * else the next index), drawn one block at a time instead of one step at a time: per block `rng.int(count)`
- * for its start, then one `rng.uniform()` for its length, L = 1 + ⌊ln(1 − U)/ln(1 − p)⌋.
+ * out.length/paths values back to back, each a fresh {@link stationaryBootstrapStream} on `rng` (so each path
+ * starts a new block at its first value and cuts its last block at its end).
  *
  * @param meanBlock mean block length (≥ 1); 1 gives an iid bootstrap.
  * @param paths number of paths in `out` (default 1); must divide out.length.
@@ -107,22 +169,8 @@ export function stationaryBootstrapSeries(r: Float64Array, meanBlock: number, rn
   if (!(Number.isInteger(paths) && paths >= 1 && out.length % paths === 0)) {
     throw new RangeError(`paths must be an integer ≥ 1 dividing out.length = ${out.length}, got ${paths}`);
   }
-  const count = r.length;
   const length = out.length / paths;
-  const logStay = Math.log1p(-1 / meanBlock); // −∞ when meanBlock = 1: every block has length 1
-  for (let p = 0, t = 0; p < paths; p++) {
-    const end = t + length;
-    while (t < end) {
-      let k = rng.int(count);
-      const draw = Math.log(1 - rng.uniform()); // ≤ 0
-      const block = draw === 0 || logStay === -Infinity ? 1 : 1 + Math.floor(draw / logStay);
-      const stop = Math.min(end, t + block);
-      for (; t < stop; t++) {
-        out[t] = r[k];
-        if (++k === count) k = 0;
-      }
-    }
-  }
+  for (let p = 0; p < paths; p++) stationaryBootstrapStream(r, meanBlock, rng).nextInto(out, p * length, (p + 1) * length);
   return out;
 }
 
@@ -171,6 +219,14 @@ function columnsOf(params: RealParams): { count: number; cols: Float64Array[][] 
   return { count, cols };
 }
 
+/** Validates the params as `sample` does; opens bootstrap streams of asset 0's close-to-close returns. */
+function assetZeroStreams(params: RealParams): (rng: Rng) => RangeReturnStream {
+  const [on, , , cl] = columnsOf(params).cols[0];
+  const r = new Float64Array(on.length);
+  for (let k = 0; k < r.length; k++) r[k] = on[k] + cl[k];
+  return (rng) => stationaryBootstrapStream(r, params.meanBlock, rng);
+}
+
 /**
  * The `real` generator.
  *
@@ -212,15 +268,13 @@ export const real = defineGenerator<RealConfig, RealParams>({
     return out;
   },
   /**
-   * Asset 0's close-to-close returns, ln(open/prevClose) + ln(close/open) of the resampled days, by
-   * {@link stationaryBootstrapSeries} (the same block law as `sample`, drawn block by block).
+   * Asset 0's close-to-close returns, ln(open/prevClose) + ln(close/open) of the resampled days: consecutive
+   * {@link stationaryBootstrapStream}s (the same block law as `sample`, drawn block by block).
    */
   sampleReturns(params: RealParams, rng: Rng, opts): Float64Array {
-    const out = allocReturns(opts);
-    const { cols } = columnsOf(params);
-    const [on, , , cl] = cols[0];
-    const r = new Float64Array(on.length);
-    for (let k = 0; k < r.length; k++) r[k] = on[k] + cl[k];
-    return stationaryBootstrapSeries(r, params.meanBlock, rng, out, opts.paths);
+    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+  },
+  returnStream(params: RealParams, rng: Rng): ReturnStream {
+    return assetZeroStreams(params)(rng);
   },
 });

@@ -2,11 +2,13 @@ import { ConfigError } from '../src/core/errors.js';
 import type { Rng } from '../src/core/rng.js';
 import type { Bars } from '../src/data/bars.js';
 import { writeBrownianBar } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
 import type { RegimeAssetParams, RegimeJump } from './regime.js';
 
 /**
  * Sampling of the `regime` generator (model in ./regime.ts): the chain, the per-regime returns and jumps, as
- * OHLCV bars ({@link sampleRegimePath}) and as close-to-close returns only ({@link sampleRegimeReturns}), plus
+ * OHLCV bars ({@link sampleRegimePath}) and as close-to-close returns only ({@link regimeReturnStream},
+ * {@link sampleRegimeReturns}), plus
  * the checks both apply to params loaded from JSON.
  */
 
@@ -110,42 +112,97 @@ function drawExit(exit: Float64Array, i: number, k: number, u: number): number {
   return last;
 }
 
+/** A {@link ReturnStream} of regime-switching returns that can also report each return's regime. */
+export interface RegimeReturnStream extends RangeReturnStream {
+  /**
+   * Fills `out` with the next returns; `regimes`, when given (tests and diagnostics), receives each one's regime.
+   *
+   * @throws RangeError if `regimes` has fewer slots than `out`.
+   */
+  next(out: Float64Array, regimes?: Int32Array): void;
+  /** {@link RegimeReturnStream.next} into out[from, to), and regimes[from, to) when given. */
+  nextInto(out: Float64Array, from: number, to: number, regimes?: Int32Array): void;
+}
+
 /**
- * Close-to-close log returns only (no bars): the fast path for statistics. `out` holds `paths` paths of
- * out.length/paths returns back to back, each with its own chain started from `initial`.
+ * One path's close-to-close log returns only (no bars), as a stream whose chain starts from `initial` and
+ * carries its regime and the bars left in the current run from one call to the next: the fast path for
+ * statistics and long paths.
  *
  * The chain is drawn one run at a time rather than one bar at a time, which has the same law: the first
  * regime from `initial`; a run in regime i lasts L bars with P(L = l) = P[i][i]^{l−1}·(1 − P[i][i]) (the
  * chain's holding time), L = 1 + ⌊ln(1 − U)/ln P[i][i]⌋; then the chain leaves i for j with probability
- * P[i][j]/(1 − P[i][i]). Draws, in this order: a uniform for the first regime; per run, a uniform for its
- * length, then per bar the jump draws when the regime has jumps (a uniform for their count, a normal for their
- * sum if any) and a normal for the diffusion return N(μ_k, σ_k²); a uniform for the next regime when the path
- * goes on.
+ * P[i][j]/(1 − P[i][i]). Draws, in this order, each made when the first value that needs it is requested: a
+ * uniform for the first regime; per run, a uniform for its length, then per bar the jump draws when the regime
+ * has jumps (a uniform for their count, a normal for their sum if any) and a normal for the diffusion return
+ * N(μ_k, σ_k²); at the end of a run, a uniform for the next regime.
  *
- * @param regimes when given (tests and diagnostics), receives the regime of every bar (length ≥ out.length).
- * @param paths number of paths in `out` (default 1); must divide out.length.
- * @throws ConfigError if the params cannot be sampled; RangeError if `paths` does not divide out.length.
+ * @throws ConfigError if the params cannot be sampled.
  * @example
- * const r = sampleRegimeReturns(params.assets[0], rng, new Float64Array(2520));
+ * const stream = regimeReturnStream(params.assets[0], Rng.fromSeed(1));
+ * stream.next(chunk, states); // states[t]: the regime of return t
  */
-export function sampleRegimeReturns(a: RegimeAssetParams, rng: Rng, out: Float64Array, regimes?: Int32Array, paths = 1): Float64Array {
+export function regimeReturnStream(a: RegimeAssetParams, rng: Rng): RegimeReturnStream {
+  return regimeReturnStreams(a)(rng);
+}
+
+/**
+ * Validates `a` and builds its sampling tables once; each call of the result opens a fresh
+ * {@link regimeReturnStream} on the rng it is given (cheap: for many paths of one asset).
+ *
+ * @throws ConfigError if the params cannot be sampled.
+ * @example
+ * const open = regimeReturnStreams(params.assets[0]);
+ * for (let p = 0; p < 1000; p++) open(rng).nextInto(out, p * 2520, (p + 1) * 2520);
+ */
+export function regimeReturnStreams(a: RegimeAssetParams): (rng: Rng) => RegimeReturnStream {
   checkRegimeAssetParams(a, 0);
-  if (!(Number.isInteger(paths) && paths >= 1 && out.length % paths === 0)) {
-    throw new RangeError(`paths must be an integer ≥ 1 dividing out.length = ${out.length}, got ${paths}`);
+  const tables: RegimeTables = { k: a.mu.length, cum: cumulativeTable(a), ...runTables(a), mu: a.mu, sigma: a.sigma, jumps: a.jumps };
+  return (rng) => new RegimeStream(tables, rng);
+}
+
+/** What every stream of one asset shares: the chain's tables and the per-regime laws. */
+interface RegimeTables {
+  readonly k: number;
+  /** {@link cumulativeTable}: row k holds the initial law. */
+  readonly cum: Float64Array;
+  readonly logStay: Float64Array;
+  readonly exit: Float64Array;
+  readonly mu: readonly number[];
+  readonly sigma: readonly number[];
+  readonly jumps: readonly (RegimeJump | null)[];
+}
+
+/** {@link regimeReturnStream}'s state: the current regime (−1 before the first run) and the bars left in its run. */
+class RegimeStream implements RegimeReturnStream {
+  private regime = -1;
+  private left = 0;
+
+  constructor(
+    private readonly tables: RegimeTables,
+    private readonly rng: Rng,
+  ) {}
+
+  next(out: Float64Array, regimes?: Int32Array): void {
+    this.nextInto(out, 0, out.length, regimes);
   }
-  if (regimes !== undefined && regimes.length < out.length) throw new RangeError(`regimes has ${regimes.length} slots for ${out.length} returns`);
-  const length = out.length / paths;
-  const k = a.mu.length;
-  const cum = cumulativeTable(a);
-  const { logStay, exit } = runTables(a);
-  const { mu, sigma, jumps } = a;
-  for (let p = 0, t = 0; p < paths; p++) {
-    const end = t + length;
-    let s = drawRegime(cum, k, k, rng.uniform()); // row k holds the initial law
-    for (;;) {
-      const draw = Math.log(1 - rng.uniform()); // ≤ 0
-      const run = logStay[s] === 0 ? Infinity : 1 + Math.floor(draw / logStay[s]); // ln P[i][i] = −∞ gives 1
-      const stop = Math.min(end, t + run);
+
+  nextInto(out: Float64Array, from: number, to: number, regimes?: Int32Array): void {
+    if (regimes !== undefined && regimes.length < to) throw new RangeError(`regimes has ${regimes.length} slots for ${to} returns`);
+    const { k, cum, logStay, exit, mu, sigma, jumps } = this.tables; // locals: the hot loop reads registers, not fields
+    const rng = this.rng;
+    const end = to;
+    let s = this.regime;
+    let left = this.left;
+    let t = from;
+    while (t < end) {
+      if (left === 0) {
+        s = s < 0 ? drawRegime(cum, k, k, rng.uniform()) : drawExit(exit, s, k, rng.uniform());
+        const draw = Math.log(1 - rng.uniform()); // ≤ 0
+        left = logStay[s] === 0 ? Infinity : 1 + Math.floor(draw / logStay[s]); // ln P[i][i] = −∞ gives 1
+      }
+      const stop = Math.min(end, t + left);
+      left -= stop - t;
       if (regimes !== undefined) regimes.fill(s, t, stop);
       const m = mu[s];
       const sd = sigma[s];
@@ -158,10 +215,30 @@ export function sampleRegimeReturns(a: RegimeAssetParams, rng: Rng, out: Float64
           out[t] = m + sd * rng.normal() + j;
         }
       }
-      if (t === end) break;
-      s = drawExit(exit, s, k, rng.uniform());
     }
+    this.regime = s;
+    this.left = left;
   }
+}
+
+/**
+ * Close-to-close log returns only (no bars) of `paths` paths: `out` holds out.length/paths returns per path
+ * back to back, each a fresh {@link regimeReturnStream} on `rng` (its own chain started from `initial`).
+ *
+ * @param regimes when given (tests and diagnostics), receives the regime of every bar (length ≥ out.length).
+ * @param paths number of paths in `out` (default 1); must divide out.length.
+ * @throws ConfigError if the params cannot be sampled; RangeError if `paths` does not divide out.length.
+ * @example
+ * const r = sampleRegimeReturns(params.assets[0], rng, new Float64Array(2520));
+ */
+export function sampleRegimeReturns(a: RegimeAssetParams, rng: Rng, out: Float64Array, regimes?: Int32Array, paths = 1): Float64Array {
+  const open = regimeReturnStreams(a);
+  if (!(Number.isInteger(paths) && paths >= 1 && out.length % paths === 0)) {
+    throw new RangeError(`paths must be an integer ≥ 1 dividing out.length = ${out.length}, got ${paths}`);
+  }
+  if (regimes !== undefined && regimes.length < out.length) throw new RangeError(`regimes has ${regimes.length} slots for ${out.length} returns`);
+  const length = out.length / paths;
+  for (let p = 0; p < paths; p++) open(rng).nextInto(out, p * length, (p + 1) * length, regimes);
   return out;
 }
 

@@ -4,10 +4,12 @@ import { Rng } from '../src/core/rng.js';
 import type { Bars, Panel } from '../src/data/bars.js';
 import { quantile, std, variance } from '../src/stats/descriptive.js';
 import { defineGenerator } from './generator.js';
-import { allocPanel, allocReturns, checkTrainPanel, sampleTimes } from './ohlc.js';
-import { checkRegimeAssetParams, sampleRegimePath, sampleRegimeReturns } from './regime-sampling.js';
+import type { ReturnStream } from './generator.js';
+import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes } from './ohlc.js';
+import type { RangeReturnStream } from './ohlc.js';
+import { checkRegimeAssetParams, regimeReturnStreams, sampleRegimePath } from './regime-sampling.js';
 
-export { sampleRegimePath, sampleRegimeReturns } from './regime-sampling.js';
+export { regimeReturnStream, sampleRegimePath, sampleRegimeReturns } from './regime-sampling.js';
 
 /**
  * Markov regime switching on daily bars: a hidden chain s_t with K regimes and transition matrix P
@@ -518,6 +520,13 @@ function fitRegimeVolume(bars: Bars, smoothed: Float64Array, k: number): RegimeA
   return { logMean, logStd };
 }
 
+/** Validates every asset as `sample` does; opens streams of asset 0's returns. */
+function assetZeroStreams(params: RegimeParams): (rng: Rng) => RangeReturnStream {
+  if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+  params.assets.forEach(checkRegimeAssetParams);
+  return regimeReturnStreams(params.assets[0]);
+}
+
 /**
  * The `regime` generator.
  *
@@ -549,11 +558,11 @@ export const regime = defineGenerator<RegimeConfig, RegimeParams>({
     }
     return out;
   },
-  /** Asset 0's returns ({@link sampleRegimeReturns}); every asset's params are validated as `sample` does. */
+  /** Asset 0's returns: consecutive {@link regimeReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: RegimeParams, rng: Rng, opts): Float64Array {
-    const out = allocReturns(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkRegimeAssetParams);
-    return sampleRegimeReturns(params.assets[0], rng, out, undefined, opts.paths);
+    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+  },
+  returnStream(params: RegimeParams, rng: Rng): ReturnStream {
+    return assetZeroStreams(params)(rng);
   },
 });
