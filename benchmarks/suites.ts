@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Rng } from '../src/core/rng.js';
 import type { Discrete } from '../src/core/spaces.js';
 import { SyncVectorEnv } from '../src/core/vector-env.js';
@@ -10,6 +13,7 @@ import { ContinuousTradingEnv, TradingEnv } from '../envs/trading-env.js';
 import { fixedPanelEpisode } from '../src/data/panel-episode-source.js';
 import { gbm } from '../generators/gbm.js';
 import { createRegistries } from '../src/training/registries.js';
+import { generateReturnsDataset } from '../src/store/returns-dataset.js';
 import { opsPerSecond, opsPerSecondAsync } from './timing.js';
 import { ppoSpec } from '../agents/ppo.js';
 import { initTf } from '../src/nn/tf.js';
@@ -154,6 +158,40 @@ function* generatorSuite(): Iterable<Figure> {
   }
 }
 
+/** Returns per path in the `stream` suite: the issue's 1e8-step generation. */
+const STREAM_LENGTH = 100_000_000;
+const STREAM_GENERATORS = ['gbm', 'garch'] as const;
+
+/**
+ * One path of 1e8 close-to-close log returns per generator, written by `generateReturnsDataset` (the path
+ * of `rl generate --returns-only`, default chunk of 1e6) to a temporary directory that is deleted afterwards:
+ * returns per second end to end (fit, generate, format, write, hash for the manifest), the process's peak
+ * RSS sampled after every chunk (the requirement: under 1 GB), and the size of the file.
+ */
+async function* streamSuite(): AsyncIterable<Figure> {
+  const registries = createRegistries();
+  for (const id of STREAM_GENERATORS) {
+    const work = mkdtempSync(join(tmpdir(), 'rl-bench-stream-'));
+    try {
+      let peak = process.memoryUsage().rss;
+      const sample = (): void => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      };
+      const start = performance.now();
+      const spec = { generator: id, config: {}, data: 'builtin', seed: 0, paths: 1, length: STREAM_LENGTH };
+      const { dir, manifest } = await generateReturnsDataset(spec, registries, work, { onChunk: sample });
+      const seconds = (performance.now() - start) / 1000;
+      sample();
+      const label = `${id} returns-only CSV, 1 path × 1e8`;
+      yield { name: label, value: STREAM_LENGTH / seconds, unit: 'returns/s' };
+      yield { name: `${label}, peak RSS`, value: peak / 2 ** 20, unit: 'MB' };
+      yield { name: `${label}, file size`, value: statSync(join(dir, manifest.files[0])).size / 2 ** 20, unit: 'MB' };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+}
+
 /** PPO training throughput with stable-baselines3 defaults (rollout + update) on trading-v0 over the S&P 500. */
 async function* ppoSuite(): AsyncIterable<Figure> {
   const { backend } = await initTf();
@@ -174,7 +212,7 @@ async function* ppoSuite(): AsyncIterable<Figure> {
   }
 }
 
-export const suites: Record<string, Suite> = { rng: rngSuite, env: envSuite, generators: generatorSuite, ppo: ppoSuite };
+export const suites: Record<string, Suite> = { rng: rngSuite, env: envSuite, generators: generatorSuite, stream: streamSuite, ppo: ppoSuite };
 
 /** One printed figure, tagged with its suite. */
 export interface SuiteFigure extends Figure {

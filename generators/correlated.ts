@@ -488,7 +488,7 @@ export const correlated = defineGenerator<CorrelatedConfig, CorrelatedParams>({
    * made. Every param is validated as `sample` does.
    */
   sampleReturns(params: CorrelatedParams, rng: Rng, opts): Float64Array {
-    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+    return returnsFromStreams(opts, rng, () => assetZeroStreams(params));
   },
   returnStream(params: CorrelatedParams, rng: Rng): ReturnStream {
     return assetZeroStreams(params)(rng);

@@ -371,7 +371,7 @@ export const garch = defineGenerator<GarchConfig, GarchParams>({
   },
   /** Asset 0's returns: consecutive {@link garchReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: GarchParams, rng: Rng, opts): Float64Array {
-    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+    return returnsFromStreams(opts, rng, () => assetZeroStreams(params));
   },
   returnStream(params: GarchParams, rng: Rng): ReturnStream {
     return assetZeroStreams(params)(rng);

@@ -219,7 +219,7 @@ export const gbm = defineGenerator<GbmConfig, GbmParams>({
   },
   /** Asset 0's returns: consecutive {@link gbmReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: GbmParams, rng: Rng, opts): Float64Array {
-    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+    return returnsFromStreams(opts, rng, () => assetZeroStreams(params));
   },
   returnStream(params: GbmParams, rng: Rng): ReturnStream {
     return assetZeroStreams(params)(rng);

@@ -352,7 +352,7 @@ export const heston = defineGenerator<HestonConfig, HestonParams>({
   },
   /** Asset 0's returns: consecutive {@link hestonReturnStream}s (`params.substeps` sub-steps per bar); every asset's params are validated as `sample` does. */
   sampleReturns(params: HestonParams, rng: Rng, opts): Float64Array {
-    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+    return returnsFromStreams(opts, rng, () => assetZeroStreams(params));
   },
   returnStream(params: HestonParams, rng: Rng): ReturnStream {
     return assetZeroStreams(params)(rng);

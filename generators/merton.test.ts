@@ -12,6 +12,7 @@ import {
   mertonConfigSchema,
   mertonLogLikelihood,
   mertonMoments,
+  mertonReturnStream,
   mertonTerms,
   sampleMertonReturns,
 } from './merton.js';
@@ -133,6 +134,20 @@ describe('merton jumps', () => {
       }
     });
   }
+
+  it('the stream reports jump counts chunk by chunk, equal to one read', () => {
+    const n = 3000;
+    const counts = new Int32Array(n);
+    const whole = sampleMertonReturns(asset({ lambda: 0.2 }), Rng.fromSeed('merton-stream'), new Float64Array(n), counts);
+    const stream = mertonReturnStream(asset({ lambda: 0.2 }), Rng.fromSeed('merton-stream'));
+    const [a, b] = [new Float64Array(1234), new Float64Array(n - 1234)];
+    const [ca, cb] = [new Int32Array(1234), new Int32Array(n - 1234)];
+    stream.next(a, ca);
+    stream.next(b, cb);
+    expect(Float64Array.from([...a, ...b])).toEqual(whole);
+    expect(Int32Array.from([...ca, ...cb])).toEqual(counts);
+    expect(() => stream.next(new Float64Array(2), new Int32Array(1))).toThrow(RangeError);
+  });
 
   it('one jump has size N(μJ, σJ²): Kolmogorov-Smirnov distance below the DKW band', () => {
     // With m = σ = 0 a bar with exactly one jump returns that jump. Dvoretzky-Kiefer-Wolfowitz:

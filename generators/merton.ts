@@ -497,7 +497,7 @@ export const merton = defineGenerator<MertonConfig, MertonParams>({
   },
   /** Asset 0's returns: consecutive {@link mertonReturnStream}s (returns are iid, so simply consecutive rows). */
   sampleReturns(params: MertonParams, rng: Rng, opts): Float64Array {
-    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+    return returnsFromStreams(opts, rng, () => assetZeroStreams(params));
   },
   returnStream(params: MertonParams, rng: Rng): ReturnStream {
     return assetZeroStreams(params)(rng);

@@ -381,7 +381,7 @@ export const ou = defineGenerator<OuConfig, OuParams>({
   },
   /** Asset 0's returns: consecutive {@link ouReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: OuParams, rng: Rng, opts): Float64Array {
-    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+    return returnsFromStreams(opts, rng, () => assetZeroStreams(params));
   },
   returnStream(params: OuParams, rng: Rng): ReturnStream {
     return assetZeroStreams(params)(rng);

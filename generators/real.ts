@@ -272,7 +272,7 @@ export const real = defineGenerator<RealConfig, RealParams>({
    * {@link stationaryBootstrapStream}s (the same block law as `sample`, drawn block by block).
    */
   sampleReturns(params: RealParams, rng: Rng, opts): Float64Array {
-    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+    return returnsFromStreams(opts, rng, () => assetZeroStreams(params));
   },
   returnStream(params: RealParams, rng: Rng): ReturnStream {
     return assetZeroStreams(params)(rng);

@@ -13,6 +13,7 @@ import {
   fitRegimeAsset,
   regime,
   regimeConfigSchema,
+  regimeReturnStream,
   sampleRegimePath,
   sampleRegimeReturns,
   stationaryDistribution,
@@ -145,6 +146,27 @@ describe('regime sampling: the chain', () => {
     expect(Math.abs(variance(r) - 1.65e-4)).toBeLessThan(6e-6);
     const [[bars]] = regime.sample({ assets: [a] }, Rng.fromSeed(1), { length: 5000, paths: 1 });
     expect(ohlcViolation(bars)).toBeUndefined();
+  });
+});
+
+describe('regime sampling: the stream', () => {
+  it('carries the regime and the run across chunks: returns and regimes equal one read, with jumps', () => {
+    const a = twoRegimes({ jumps: [null, { intensity: 0.1, mean: -0.02, sd: 0.01 }] });
+    const n = 5000;
+    const whole = new Float64Array(n);
+    const states = new Int32Array(n);
+    sampleRegimeReturns(a, Rng.fromSeed('regime-stream'), whole, states);
+    const stream = regimeReturnStream(a, Rng.fromSeed('regime-stream'));
+    const chunked = new Float64Array(n);
+    const chunkedStates = new Int32Array(n);
+    for (let from = 0, size = 1; from < n; from += size, size = 2 * size + 1) {
+      const to = Math.min(n, from + size); // chunks of 1, 3, 7, 15, …: many cut a run
+      stream.next(chunked.subarray(from, to), chunkedStates.subarray(from, to));
+    }
+    expect(chunked).toEqual(whole);
+    expect(chunkedStates).toEqual(states);
+    expect(new Set(states).size).toBe(2); // the chunks did cross runs of both regimes
+    expect(() => stream.next(new Float64Array(3), new Int32Array(2))).toThrow(RangeError);
   });
 });
 

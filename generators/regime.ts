@@ -560,7 +560,7 @@ export const regime = defineGenerator<RegimeConfig, RegimeParams>({
   },
   /** Asset 0's returns: consecutive {@link regimeReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: RegimeParams, rng: Rng, opts): Float64Array {
-    return returnsFromStreams(opts, rng, assetZeroStreams(params));
+    return returnsFromStreams(opts, rng, () => assetZeroStreams(params));
   },
   returnStream(params: RegimeParams, rng: Rng): ReturnStream {
     return assetZeroStreams(params)(rng);

@@ -128,4 +128,24 @@ describe('rl CLI (child process)', () => {
     expect(kurt.real).toBeGreaterThan(kurt.synthetic95); // GBM has no fat tails: the battery says so
     expect(rl('validate', '--dataset', 'nowhere').code).toBe(3);
   });
+
+  it('generate --returns-only streams log returns in chunks and regenerates them byte for byte', () => {
+    const g = rl('generate', '--generator', 'garch', '--returns-only', '--chunk', '100', '--paths', '2', '--length', '750', '--seed', '4', '--out', 'rds', '--json');
+    expect(g.stderr).toBe('');
+    expect(g.code).toBe(0);
+    const manifest = JSON.parse(g.stdout);
+    expect(manifest.spec).toMatchObject({ generator: 'garch', returnsOnly: true, length: 750 });
+    expect(manifest.files).toEqual(['path-00000.returns.csv', 'path-00001.returns.csv']);
+    const lines = readFileSync(join(work, manifest.dir, 'path-00000.returns.csv'), 'utf8').split('\n');
+    expect(lines[0]).toBe('log_return');
+    expect(lines).toHaveLength(752); // header, 750 values, and the empty string after the final LF
+    expect(lines.slice(1, -1).every((l) => Number.isFinite(Number(l)) && l === String(Number(l)))).toBe(true);
+    const again = rl('generate', '--from', manifest.dir, '--chunk', '7', '--out', 'rds2', '--json');
+    expect(again.code).toBe(0);
+    const m2 = JSON.parse(again.stdout);
+    expect(m2.id).toBe(manifest.id);
+    expect(m2.outputs).toEqual(manifest.outputs);
+    expect(rl('generate', '--returns-only', '--chunk', '0').code).not.toBe(0);
+    expect(rl('generate', '--returns-only', '--start', '2020-01-02', '--out', 'rds3').code).toBe(2);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../core/errors.js';
-import { formatBarsCsv, loadBarsCsv, parseBarsCsv } from './csv.js';
+import { formatBarsCsv, formatReturnsCsv, formatReturnsRows, loadBarsCsv, MAX_RETURN_ROW_BYTES, parseBarsCsv } from './csv.js';
 
 const HEADER = 'date,open,high,low,close,volume';
 const ROWS = ['2020-01-02,100,101,99,100.5,1000', '2020-01-03,100.5,102,100,101.5,1200', '2020-01-06,101.5,103,101,102,900'];
@@ -208,6 +208,25 @@ describe('formatBarsCsv', () => {
     }
     expect(again.length).toBe(bars.length);
     expect(formatBarsCsv(again)).toBe(formatBarsCsv(bars));
+  });
+});
+
+describe('formatReturnsRows / formatReturnsCsv', () => {
+  it('writes String(x) per line, which parses back to the exact double, within the row bound', () => {
+    // The longest forms: 17 significant digits in fixed notation just above 1e-6, and in exponent notation.
+    const values = Float64Array.of(0.01, -2.5e-7, 1 / 3, -(1 / 3) * 1e-5, -Math.PI * 1e-300, Number.MIN_VALUE, -Number.MAX_VALUE, 0);
+    const csv = formatReturnsCsv(values);
+    expect(csv).toBe(`log_return\n${Array.from(values, String).join('\n')}\n`);
+    const lines = csv.trimEnd().split('\n').slice(1);
+    expect(Float64Array.from(lines, Number)).toEqual(values);
+    expect(Math.max(...lines.map((l) => l.length + 1))).toBe(MAX_RETURN_ROW_BYTES);
+  });
+
+  it('writes into a reused target and refuses one too small', () => {
+    const target = Buffer.alloc(3 * MAX_RETURN_ROW_BYTES);
+    expect(formatReturnsRows(Float64Array.of(1, 2), target).toString()).toBe('1\n2\n');
+    expect(formatReturnsRows(Float64Array.of(-0.5), target).toString()).toBe('-0.5\n');
+    expect(() => formatReturnsRows(new Float64Array(4), target)).toThrow(RangeError);
   });
 });
 

@@ -167,6 +167,47 @@ export function formatBarsCsv(bars: Bars): string {
   return out.join('\n') + '\n';
 }
 
+/** First line of a returns-only CSV (`rl generate --returns-only`): one column of natural-log returns. */
+export const RETURNS_CSV_HEADER = 'log_return\n';
+
+/** Most bytes one row of a returns-only CSV takes: the longest `String(x)` of a double, e.g. `-0.0000033333333333333333`, plus its LF. */
+export const MAX_RETURN_ROW_BYTES = 26;
+
+/**
+ * The rows of a returns-only CSV as ASCII bytes: one value per line in the shortest form that round-trips
+ * (`String(x)`, so `Number(line)` gives back the exact double), every line ending in LF. The bytes are written
+ * straight into a Buffer, without an intermediate string of the whole chunk: this is the hot loop of writing
+ * a long path.
+ *
+ * @param target where to write (reused across chunks by streaming writers); at least
+ *   values.length × {@link MAX_RETURN_ROW_BYTES} bytes. Default: a new Buffer.
+ * @returns the bytes written, a view of `target`.
+ * @throws RangeError if `target` is too small.
+ * @example
+ * formatReturnsRows(Float64Array.of(0.01, -2.5e-7)).toString(); // '0.01\n-2.5e-7\n'
+ */
+export function formatReturnsRows(values: Float64Array, target: Buffer = Buffer.allocUnsafe(values.length * MAX_RETURN_ROW_BYTES)): Buffer {
+  if (target.length < values.length * MAX_RETURN_ROW_BYTES) throw new RangeError(`target holds ${target.length} bytes, needs ${values.length * MAX_RETURN_ROW_BYTES}`);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    const text = String(values[i]);
+    for (let j = 0; j < text.length; j++) target[at++] = text.charCodeAt(j);
+    target[at++] = 10;
+  }
+  return target.subarray(0, at);
+}
+
+/**
+ * A whole returns-only CSV: {@link RETURNS_CSV_HEADER}, then {@link formatReturnsRows}. For arrays that fit in
+ * memory; long paths are written chunk by chunk (see `generateReturnsDataset`).
+ *
+ * @example
+ * formatReturnsCsv(Float64Array.of(0.01, -0.02)); // 'log_return\n0.01\n-0.02\n'
+ */
+export function formatReturnsCsv(values: Float64Array): string {
+  return RETURNS_CSV_HEADER + formatReturnsRows(values).toString('latin1');
+}
+
 /** The default symbol for a file: basename without extension, upper-cased. */
 function symbolFromFile(file: string): string {
   return basename(file, extname(file)).toUpperCase();

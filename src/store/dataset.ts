@@ -8,6 +8,7 @@ import type { Panel } from '../data/bars.js';
 import { dataHash, loadBars } from '../data/builtin.js';
 import { formatBarsCsv, parseBarsCsv } from '../data/csv.js';
 import { parseConfig } from '../core/config.js';
+import type { GeneratorSpec } from '../../generators/generator.js';
 import type { Registries } from '../training/registries.js';
 import { canonicalJson, contentId, sha256 } from './hash.js';
 import { StagedDir } from './staged-dir.js';
@@ -26,6 +27,11 @@ export interface DatasetSpec {
   length: number;
   /** ISO date (YYYY-MM-DD) of the first generated bar; the generator's default when absent. */
   start?: string;
+  /**
+   * Set by `generateReturnsDataset` (./returns-dataset.ts): the dataset holds close-to-close log returns
+   * only, one `path-00000.returns.csv` per path. Absent for OHLCV datasets, so their ids are unchanged.
+   */
+  returnsOnly?: true;
 }
 
 export interface DatasetManifest {
@@ -40,31 +46,76 @@ export interface DatasetManifest {
   outputs?: Record<string, string>;
 }
 
+/** A dataset spec resolved: the fitted generator, the content id and the manifest, all but the files. */
+export interface PreparedDataset {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- generators of any config and params type
+  readonly generator: GeneratorSpec<any, any>;
+  /** The fitted params (plain JSON). */
+  readonly params: unknown;
+  /** Epoch ms of the first bar, when the spec sets `start`. */
+  readonly start: number | undefined;
+  readonly id: string;
+  /** Everything of the manifest but `files` and `outputs`, which exist once the paths are written. */
+  readonly manifest: Omit<DatasetManifest, 'files' | 'outputs'>;
+}
+
+/**
+ * Validates a dataset spec, fits the generator on the input data and derives the content id: the part of
+ * writing a dataset that does not depend on how its paths are sampled (OHLCV bars or returns only). The id
+ * hashes the generator id and version, the resolved config, the fitted params, seed, paths, length, start,
+ * `returnsOnly`, the package version and the input data's hash.
+ *
+ * @throws ConfigError, UnknownPluginError, DataError
+ * @example
+ * const { id, params } = prepareDataset({ generator: 'gbm', config: {}, data: 'builtin', seed: 1, paths: 1, length: 2520 }, registries);
+ */
+export function prepareDataset(spec: DatasetSpec, registries: Registries): PreparedDataset {
+  const generator = registries.generators.get(spec.generator);
+  const config = parseConfig(generator.configSchema, spec.config, 'generator.config') as Record<string, unknown>;
+  checkCounts(spec);
+  if (spec.returnsOnly !== undefined && spec.returnsOnly !== true) throw new ConfigError('returnsOnly', `must be true or absent, got ${String(spec.returnsOnly)}`);
+  if (spec.returnsOnly && spec.start !== undefined) throw new ConfigError('start', 'a returns-only dataset has no bar times');
+  const start = spec.start === undefined ? undefined : parseStart(spec.start);
+  const bars = loadBars(spec.data);
+  const inputHash = dataHash(bars);
+  const params: unknown = generator.fit([bars], config, {});
+  const paramsSha256 = sha256(canonicalJson(params));
+  const pkg = packageInfo();
+  const resolved = { ...spec, config };
+  const id = contentId({ spec: resolved, generator: { id: generator.id, version: generator.version }, paramsSha256, inputHash, package: pkg.version });
+  return {
+    generator,
+    params,
+    start,
+    id,
+    manifest: {
+      id,
+      kind: 'dataset',
+      spec: resolved,
+      generator: { id: generator.id, version: generator.version },
+      package: { name: pkg.name, version: pkg.version },
+      input: { source: spec.data, symbol: bars.symbol, bars: bars.length, sha256: inputHash },
+      paramsSha256,
+    },
+  };
+}
+
 /**
  * Fits a generator on real bars, samples `paths` paths and persists them under `<outDir>/<generator>/<id>/`:
  * one CSV per path and asset (`path-00000.csv`, or `path-00000.<SYMBOL>.csv` for several assets),
  * `params.json` (the fitted parameters) and `manifest.json`, then points `<outDir>/<generator>/latest` at it.
  * Path k is drawn from the stream `<seed>/path-k`, so it is the same whatever the number of paths. The id
- * hashes the generator id and version, the resolved config, the fitted params, seed, paths, length, start,
- * the package version and the input data's hash: equal inputs give the same id and identical bytes.
+ * is {@link prepareDataset}'s: equal inputs give the same id and identical bytes. Returns-only datasets are
+ * written by `generateReturnsDataset` (./returns-dataset.ts).
  *
  * @example
  * const { dir } = generateDataset({ generator: 'gbm', config: {}, data: 'builtin', seed: 1, paths: 100, length: 2520 }, registries, 'datasets');
- * @throws ConfigError, UnknownPluginError, DataError
+ * @throws ConfigError (also for a spec with `returnsOnly`), UnknownPluginError, DataError
  */
 export function generateDataset(spec: DatasetSpec, registries: Registries, outDir: string): { id: string; dir: string; manifest: DatasetManifest } {
-  const generator = registries.generators.get(spec.generator);
-  const config = parseConfig(generator.configSchema, spec.config, 'generator.config') as Record<string, unknown>;
-  checkCounts(spec);
-  const start = spec.start === undefined ? undefined : parseStart(spec.start);
-  const bars = loadBars(spec.data);
-  const inputHash = dataHash(bars);
-  const params = generator.fit([bars], config, {});
-  const paramsSha256 = sha256(canonicalJson(params));
-  const pkg = packageInfo();
-  const resolved = { ...spec, config };
-  const id = contentId({ spec: resolved, generator: { id: generator.id, version: generator.version }, paramsSha256, inputHash, package: pkg.version });
-
+  if (spec.returnsOnly) throw new ConfigError('returnsOnly', 'returns-only datasets are written by generateReturnsDataset');
+  const prepared = prepareDataset(spec, registries);
+  const { generator, params, start, id } = prepared;
   const root = join(outDir, generator.id);
   const staged = StagedDir.open(root, id);
   try {
@@ -74,24 +125,26 @@ export function generateDataset(spec: DatasetSpec, registries: Registries, outDi
       const [panel] = generator.sample(params, rng.fork(`path-${k}`), { length: spec.length, paths: 1, ...(start !== undefined ? { start } : {}) });
       for (const name of writePath(staged, k, panel)) files.push(name);
     }
-    staged.writeJson('params.json', params);
-    const manifest: DatasetManifest = {
-      id,
-      kind: 'dataset',
-      spec: resolved,
-      generator: { id: generator.id, version: generator.version },
-      package: { name: pkg.name, version: pkg.version },
-      input: { source: spec.data, symbol: bars.symbol, bars: bars.length, sha256: inputHash },
-      paramsSha256,
-      files,
-    };
-    const dir = staged.commit(manifest as unknown as Record<string, unknown>);
-    writeFileAtomic(join(root, 'latest'), `${id}\n`);
-    return { id, dir, manifest: readManifest(dir) };
+    return commitDataset(staged, prepared, files);
   } catch (e) {
     staged.abort();
     throw e;
   }
+}
+
+/**
+ * Writes `params.json` and the manifest of a dataset whose path files are staged, moves it into place and
+ * points `<root>/latest` at it.
+ *
+ * @example
+ * return commitDataset(staged, prepared, ['path-00000.csv']);
+ */
+export function commitDataset(staged: StagedDir, prepared: PreparedDataset, files: string[]): { id: string; dir: string; manifest: DatasetManifest } {
+  staged.writeJson('params.json', prepared.params);
+  const manifest: DatasetManifest = { ...prepared.manifest, files };
+  const dir = staged.commit(manifest as unknown as Record<string, unknown>);
+  writeFileAtomic(join(staged.root, 'latest'), `${prepared.id}\n`);
+  return { id: prepared.id, dir, manifest: readManifest(dir) };
 }
 
 /**
@@ -102,12 +155,28 @@ export function generateDataset(spec: DatasetSpec, registries: Registries, outDi
  * @throws DataError when the manifest is unreadable or the input data changed.
  */
 export function regenerateDataset(datasetDir: string, registries: Registries, outDir: string): { id: string; dir: string; manifest: DatasetManifest } {
+  const manifest = readUnchangedInput(datasetDir);
+  if (manifest.spec.returnsOnly) {
+    throw new DataError(join(datasetDir, 'manifest.json'), undefined, 'spec.returnsOnly', 'a returns-only dataset: regenerate it with regenerateReturnsDataset');
+  }
+  return generateDataset(manifest.spec, registries, outDir);
+}
+
+/**
+ * A dataset's manifest, once the input data it names is checked to hash as recorded (the first step of every
+ * regeneration).
+ *
+ * @throws DataError when the manifest is unreadable or the input data changed.
+ * @example
+ * const manifest = readUnchangedInput('datasets/gbm/0123abcd');
+ */
+export function readUnchangedInput(datasetDir: string): DatasetManifest {
   const manifest = readManifest(datasetDir);
   const bars = loadBars(manifest.spec.data);
   if (dataHash(bars) !== manifest.input.sha256) {
     throw new DataError(manifest.spec.data, undefined, undefined, `content differs from the data dataset ${manifest.id} was generated from (sha256 ${manifest.input.sha256.slice(0, 12)}…)`);
   }
-  return generateDataset(manifest.spec, registries, outDir);
+  return manifest;
 }
 
 /** Reads a dataset's manifest. @throws DataError when it is missing or not a dataset manifest. */
@@ -126,9 +195,10 @@ export function readManifest(datasetDir: string): DatasetManifest {
   return m as DatasetManifest;
 }
 
-/** Loads every path of a dataset as Panels (assets in file order). */
+/** Loads every path of an OHLCV dataset as Panels (assets in file order). @throws DataError for a returns-only dataset. */
 export function readDatasetPaths(datasetDir: string): Panel[] {
   const manifest = readManifest(datasetDir);
+  if (manifest.spec.returnsOnly) throw new DataError(join(datasetDir, 'manifest.json'), undefined, 'spec.returnsOnly', 'a returns-only dataset has no bars to load');
   const byPath = new Map<string, Panel>();
   for (const name of manifest.files) {
     const m = /^(path-\d+)\.(?:(.+)\.)?csv$/.exec(name);

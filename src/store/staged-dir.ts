@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/atomic.js';
-import { sha256 } from './hash.js';
+import { sha256File } from './hash.js';
 
 /**
  * An artifact directory under construction. Files are written into a hidden staging directory
@@ -49,12 +49,12 @@ export class StagedDir {
   }
 
   /**
-   * Writes `manifest.json` (the given fields plus `outputs`: the SHA-256 of every other file, by name) and
-   * moves the staging directory into place. Returns the final directory.
+   * Writes `manifest.json` (the given fields plus `outputs`: the SHA-256 of every other file, by name, hashed in
+   * bounded memory whatever the file sizes) and moves the staging directory into place. Returns the final directory.
    */
   commit(manifest: Record<string, unknown>): string {
     const outputs: Record<string, string> = {};
-    for (const name of readdirSync(this.staging).sort()) outputs[name] = sha256(readFileSync(join(this.staging, name)));
+    for (const name of readdirSync(this.staging).sort()) outputs[name] = sha256File(join(this.staging, name));
     this.writeJson('manifest.json', { ...manifest, outputs });
     if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
     renameSync(this.staging, this.dir);

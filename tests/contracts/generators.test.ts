@@ -5,6 +5,7 @@ import { sliceBars } from '../../src/data/bars.js';
 import type { Bars } from '../../src/data/bars.js';
 import { loadBuiltinSp500 } from '../../src/data/builtin.js';
 import { createRegistries } from '../../src/training/registries.js';
+import type { ReturnStream } from '../../generators/generator.js';
 
 /** Every bar finite, prices > 0, high ≥ max(open, close), low ≤ min(open, close), volume ≥ 0, times increasing. */
 function firstViolation(b: Bars): string | undefined {
@@ -144,5 +145,60 @@ describe.each(withReturns)('generator %s sampleReturns (contract)', (id) => {
     }, paths);
     expect(zDiff(fast.means, full.means)).toBeLessThan(4);
     expect(zDiff(fast.variances, full.variances)).toBeLessThan(4);
+  });
+});
+
+const withStreams = registry.ids().filter((id) => registry.get(id).returnStream !== undefined);
+
+/** The concatenation of one stream's chunks of the given sizes. */
+function readChunks(stream: ReturnStream, sizes: readonly number[]): Float64Array {
+  const out = new Float64Array(sizes.reduce((s, n) => s + n, 0));
+  let at = 0;
+  for (const n of sizes) {
+    const chunk = new Float64Array(n);
+    stream.next(chunk);
+    out.set(chunk, at);
+    at += n;
+  }
+  return out;
+}
+
+const sameBytes = (a: Float64Array, b: Float64Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+it('every built-in generator streams its returns', () => {
+  expect(withStreams).toEqual(registry.ids());
+});
+
+describe.each(withStreams)('generator %s returnStream (contract)', (id) => {
+  const spec = registry.get(id);
+  const returnStream = spec.returnStream!;
+  const sampleReturns = spec.sampleReturns!;
+  const config = spec.configSchema.parse(CONTRACT_CONFIG[id] ?? {});
+  const params = spec.fit([train, squared(train)], config, {});
+  const open = (seed: string): ReturnStream => returnStream.call(spec, params, Rng.fromSeed(seed));
+
+  it('chunks of any sizes concatenate to sampleReturns of one path, byte for byte', () => {
+    const whole = sampleReturns.call(spec, params, Rng.fromSeed('stream'), { paths: 1, length: 1341 });
+    expect(sameBytes(readChunks(open('stream'), [1, 7, 1000, 333]), whole)).toBe(true);
+    expect(sameBytes(readChunks(open('stream'), [500, 841]), readChunks(open('stream'), [1341]))).toBe(true);
+    expect(sameBytes(readChunks(open('stream'), [0, 500, 0, 841]), whole)).toBe(true); // an empty chunk draws nothing
+  });
+
+  it('sampleReturns of several paths is consecutive streams on one rng', () => {
+    const rng = Rng.fromSeed('paths');
+    const streams = [0, 1, 2].map(() => readChunks(returnStream.call(spec, params, rng), [200, 100]));
+    const all = sampleReturns.call(spec, params, Rng.fromSeed('paths'), { paths: 3, length: 300 });
+    streams.forEach((path, p) => expect(sameBytes(path, all.subarray(p * 300, (p + 1) * 300)), `path ${p}`).toBe(true));
+  });
+
+  it('validates the params when opened (E_CONFIG)', () => {
+    let error: unknown;
+    try {
+      returnStream.call(spec, { ...(params as object), assets: [] }, Rng.fromSeed(1));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RlError);
+    expect((error as RlError).code).toBe('E_CONFIG');
   });
 });
