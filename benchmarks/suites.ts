@@ -184,8 +184,8 @@ async function* streamSuite(): AsyncIterable<Figure> {
       sample();
       const label = `${id} returns-only CSV, 1 path × 1e8`;
       yield { name: label, value: STREAM_LENGTH / seconds, unit: 'returns/s' };
-      yield { name: `${label}, peak RSS`, value: peak / 2 ** 20, unit: 'MB' };
-      yield { name: `${label}, file size`, value: statSync(join(dir, manifest.files[0])).size / 2 ** 20, unit: 'MB' };
+      yield { name: `${label}, peak RSS`, value: peak / 2 ** 20, unit: 'MiB' };
+      yield { name: `${label}, file size`, value: statSync(join(dir, manifest.files[0])).size / 2 ** 20, unit: 'MiB' };
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
