@@ -2,7 +2,7 @@
  * Throughput benchmarks: `npm run bench [-- <suite> ...] [--json]` (the same as `rl bench`).
  * Figures go to stdout; progress to stderr. Tests never time anything; this is where speed is measured.
  */
-import { runSuites, suites } from './suites.js';
+import { DEFAULT_SUITES, runSuites, suites } from './suites.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -12,5 +12,5 @@ if (unknown.length > 0) {
   process.stderr.write(`unknown suite "${unknown[0]}"; suites: ${Object.keys(suites).join(', ')}\n`);
   process.exit(2);
 }
-const figures = await runSuites(names.length > 0 ? names : Object.keys(suites), (l) => process.stderr.write(l), json ? undefined : (l) => process.stdout.write(l));
+const figures = await runSuites(names.length > 0 ? names : DEFAULT_SUITES, (l) => process.stderr.write(l), json ? undefined : (l) => process.stdout.write(l));
 if (json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

@@ -214,6 +214,9 @@ async function* ppoSuite(): AsyncIterable<Figure> {
 
 export const suites: Record<string, Suite> = { rng: rngSuite, env: envSuite, generators: generatorSuite, stream: streamSuite, ppo: ppoSuite };
 
+/** Suites run when none is named: `stream` writes two 2 GB files, so it runs only when asked for. */
+export const DEFAULT_SUITES = ['rng', 'env', 'generators', 'ppo'];
+
 /** One printed figure, tagged with its suite. */
 export interface SuiteFigure extends Figure {
   suite: string;
