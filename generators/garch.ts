@@ -9,7 +9,7 @@ import type { LogVolumeParams } from './bar-shape.js';
 import { checkGarchAssetParams, GARCH_INNOVATIONS, GARCH_MODELS, garchReturnStream, sampleGarchPath } from './garch-sampling.js';
 import { defineGenerator } from './generator.js';
 import type { ReturnStream } from './generator.js';
-import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes } from './ohlc.js';
+import { checkTrainPanel, returnsFromStreams, samplePanels } from './ohlc.js';
 import type { RangeReturnStream } from './ohlc.js';
 
 export { garchReturnStream, simulateGarchReturns } from './garch-sampling.js';
@@ -357,17 +357,7 @@ export const garch = defineGenerator<GarchConfig, GarchParams>({
     return { assets: train.map((bars) => fitGarchAsset(bars, config)) };
   },
   sample(params: GarchParams, rng: Rng, opts): Panel[] {
-    const times = sampleTimes(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkGarchAssetParams);
-    const symbols = params.assets.map((a) => a.symbol);
-    const out: Panel[] = [];
-    for (let p = 0; p < opts.paths; p++) {
-      const panel = allocPanel(symbols, times);
-      for (let k = 0; k < panel.length; k++) sampleGarchPath(params.assets[k], rng, panel[k]);
-      out.push(panel);
-    }
-    return out;
+    return samplePanels(params.assets, checkGarchAssetParams, rng, opts, sampleGarchPath);
   },
   /** Asset 0's returns: consecutive {@link garchReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: GarchParams, rng: Rng, opts): Float64Array {

@@ -5,7 +5,7 @@ import type { Bars, Panel } from '../src/data/bars.js';
 import { mean, std, variance } from '../src/stats/descriptive.js';
 import { defineGenerator } from './generator.js';
 import type { ReturnStream } from './generator.js';
-import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes, writeBrownianBar } from './ohlc.js';
+import { checkTrainPanel, returnsFromStreams, samplePanels, writeBrownianBar } from './ohlc.js';
 import type { RangeReturnStream } from './ohlc.js';
 
 /**
@@ -205,17 +205,7 @@ export const gbm = defineGenerator<GbmConfig, GbmParams>({
     return { assets: train.map((bars) => fitGbmAsset(bars, config)) };
   },
   sample(params: GbmParams, rng: Rng, opts): Panel[] {
-    const times = sampleTimes(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
-    const symbols = params.assets.map((a) => a.symbol);
-    const out: Panel[] = [];
-    for (let p = 0; p < opts.paths; p++) {
-      const panel = allocPanel(symbols, times);
-      for (let k = 0; k < panel.length; k++) sampleGbmPath(params.assets[k], rng, panel[k]);
-      out.push(panel);
-    }
-    return out;
+    return samplePanels(params.assets, checkAssetParams, rng, opts, sampleGbmPath);
   },
   /** Asset 0's returns: consecutive {@link gbmReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: GbmParams, rng: Rng, opts): Float64Array {

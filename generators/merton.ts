@@ -7,7 +7,7 @@ import { minimize, minimizeMultiStart } from '../src/stats/optimize.js';
 import { fitGbmAsset } from './gbm.js';
 import { defineGenerator } from './generator.js';
 import type { ReturnStream } from './generator.js';
-import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes, writeBrownianBar } from './ohlc.js';
+import { checkTrainPanel, returnsFromStreams, samplePanels, writeBrownianBar } from './ohlc.js';
 import type { RangeReturnStream } from './ohlc.js';
 
 /**
@@ -483,17 +483,7 @@ export const merton = defineGenerator<MertonConfig, MertonParams>({
     return { assets: train.map((bars) => fitMertonAsset(bars, config)) };
   },
   sample(params: MertonParams, rng: Rng, opts): Panel[] {
-    const times = sampleTimes(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
-    const symbols = params.assets.map((a) => a.symbol);
-    const out: Panel[] = [];
-    for (let p = 0; p < opts.paths; p++) {
-      const panel = allocPanel(symbols, times);
-      for (let k = 0; k < panel.length; k++) sampleMertonPath(params.assets[k], rng, panel[k]);
-      out.push(panel);
-    }
-    return out;
+    return samplePanels(params.assets, checkAssetParams, rng, opts, sampleMertonPath);
   },
   /** Asset 0's returns: consecutive {@link mertonReturnStream}s (returns are iid, so simply consecutive rows). */
   sampleReturns(params: MertonParams, rng: Rng, opts): Float64Array {

@@ -275,3 +275,30 @@ export function ohlcViolation(bars: Bars): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The `sample` loop every per-asset generator shares: validates each asset's params with `check` (index
+ * given, so errors can name `params.assets[i]`), then fills one Panel per path, asset by asset, drawing from
+ * `rng` in that order (path, asset, bar).
+ *
+ * @throws ConfigError when there is no asset, or from `check` and {@link sampleTimes}.
+ */
+export function samplePanels<A extends { readonly symbol: string }>(
+  assets: readonly A[],
+  check: (asset: A, index: number) => void,
+  rng: Rng,
+  opts: SampleOptions,
+  samplePath: (asset: A, rng: Rng, out: Bars) => void,
+): Panel[] {
+  const times = sampleTimes(opts);
+  if (assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
+  assets.forEach(check);
+  const symbols = assets.map((a) => a.symbol);
+  const out: Panel[] = [];
+  for (let p = 0; p < opts.paths; p++) {
+    const panel = allocPanel(symbols, times);
+    for (let k = 0; k < panel.length; k++) samplePath(assets[k], rng, panel[k]);
+    out.push(panel);
+  }
+  return out;
+}

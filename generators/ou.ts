@@ -5,7 +5,7 @@ import type { Bars, Panel } from '../src/data/bars.js';
 import { fitGbmAsset } from './gbm.js';
 import { defineGenerator } from './generator.js';
 import type { ReturnStream } from './generator.js';
-import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes, writeBrownianBar } from './ohlc.js';
+import { checkTrainPanel, returnsFromStreams, samplePanels, writeBrownianBar } from './ohlc.js';
 import type { RangeReturnStream } from './ohlc.js';
 
 /**
@@ -367,17 +367,7 @@ export const ou = defineGenerator<OuConfig, OuParams>({
     return { assets: train.map((bars) => fitOuAsset(bars, config)) };
   },
   sample(params: OuParams, rng: Rng, opts): Panel[] {
-    const times = sampleTimes(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkAssetParams);
-    const symbols = params.assets.map((a) => a.symbol);
-    const out: Panel[] = [];
-    for (let p = 0; p < opts.paths; p++) {
-      const panel = allocPanel(symbols, times);
-      for (let k = 0; k < panel.length; k++) sampleOuPath(params.assets[k], rng, panel[k]);
-      out.push(panel);
-    }
-    return out;
+    return samplePanels(params.assets, checkAssetParams, rng, opts, sampleOuPath);
   },
   /** Asset 0's returns: consecutive {@link ouReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: OuParams, rng: Rng, opts): Float64Array {

@@ -5,7 +5,7 @@ import type { Bars, Panel } from '../src/data/bars.js';
 import { quantile, std, variance } from '../src/stats/descriptive.js';
 import { defineGenerator } from './generator.js';
 import type { ReturnStream } from './generator.js';
-import { allocPanel, checkTrainPanel, returnsFromStreams, sampleTimes } from './ohlc.js';
+import { checkTrainPanel, returnsFromStreams, samplePanels } from './ohlc.js';
 import type { RangeReturnStream } from './ohlc.js';
 import { checkRegimeAssetParams, regimeReturnStreams, sampleRegimePath } from './regime-sampling.js';
 
@@ -546,17 +546,7 @@ export const regime = defineGenerator<RegimeConfig, RegimeParams>({
     return { assets: train.map((bars) => fitRegimeAsset(bars, config)) };
   },
   sample(params: RegimeParams, rng: Rng, opts): Panel[] {
-    const times = sampleTimes(opts);
-    if (params.assets.length === 0) throw new ConfigError('params.assets', 'needs at least one asset');
-    params.assets.forEach(checkRegimeAssetParams);
-    const symbols = params.assets.map((a) => a.symbol);
-    const out: Panel[] = [];
-    for (let p = 0; p < opts.paths; p++) {
-      const panel = allocPanel(symbols, times);
-      for (let k = 0; k < panel.length; k++) sampleRegimePath(params.assets[k], rng, panel[k]);
-      out.push(panel);
-    }
-    return out;
+    return samplePanels(params.assets, checkRegimeAssetParams, rng, opts, sampleRegimePath);
   },
   /** Asset 0's returns: consecutive {@link regimeReturnStream}s; every asset's params are validated as `sample` does. */
   sampleReturns(params: RegimeParams, rng: Rng, opts): Float64Array {
