@@ -13,8 +13,22 @@ export interface RolloutContext {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-/** Plain-object hooks; returning `"stop"` ends training early. */
+/** Context passed to {@link TrainHooks.onStep} after every vector step. */
+export interface StepContext {
+  /** Env steps taken so far (summed over sub-envs). */
+  readonly step: number;
+  readonly numEnvs: number;
+}
+
+/**
+ * Plain-object hooks; returning `"stop"` ends training early. Hooks run at points where the agent is
+ * consistent: `agent.save(dir)` called from a hook writes a checkpoint training can resume from.
+ * `onRolloutEnd` fires after each update (PPO: each rollout; DQN: every `logInterval` steps).
+ * Evaluation, early stopping, periodic checkpoints and metric files are built on these in
+ * src/training/callbacks.ts.
+ */
 export interface TrainHooks {
+  onStep?(ctx: StepContext): Awaitable<void | 'stop'>;
   onRolloutEnd?(ctx: RolloutContext): Awaitable<void | 'stop'>;
 }
 
@@ -29,21 +43,26 @@ export interface TrainSummary {
 /**
  * A learning (or fixed) policy over a vector of envs.
  *
- * `act` takes a batch: `obs` is [n × obsDim] row-major and the result holds n actions.
+ * `act` takes a batch: `obs` is [n × obsDim] row-major; the result holds n actions (Int32Array, discrete
+ * spaces) or [n × actionDim] values (Float32Array, Box spaces).
+ *
+ * `learn(env, { steps })` is one training session of `steps` env steps on an env the caller has seeded.
+ * An agent restored from a checkpoint taken mid-session continues that session: called with a freshly
+ * created and identically seeded env and the same budget, it ends byte-identical to an uninterrupted run.
  */
 export interface Agent {
   readonly id: string;
-  act(obs: Float32Array, opts: { deterministic: boolean; rng: Rng }): Int32Array;
+  act(obs: Float32Array, opts: { deterministic: boolean; rng: Rng }): Int32Array | Float32Array;
   learn(env: VectorEnv, budget: { steps: number }, hooks?: TrainHooks): Promise<TrainSummary>;
-  /** Writes `agent.json` (id, version, config) and weights into `dir`. */
+  /** Writes a checkpoint into `dir` (config, weights, normaliser statistics, optimizer, RNG and session state). */
   save(dir: string): Promise<void>;
-  /** Releases tensors. */
+  /** Releases resources (tensors, if any). */
   dispose(): void;
 }
 
 export interface AgentContext {
   readonly observationSpace: Space<Float32Array>;
-  readonly actionSpace: Space<number>;
+  readonly actionSpace: Space<number> | Space<Float32Array>;
   /** The agent's own stream (initialisation, exploration, minibatch order). */
   readonly rng: Rng;
   /** Trading envs: the target position each discrete action stands for (e.g. [-1, 0, 1]). */
@@ -59,6 +78,8 @@ export interface AgentSpec<C = unknown> {
   readonly learns: boolean;
   readonly configSchema: ZodType<C>;
   create(config: C, ctx: AgentContext): Agent;
+  /** Restores an agent written by `save`; absent for agents with nothing to restore. */
+  load?(dir: string, ctx: AgentContext): Promise<Agent>;
 }
 
 export function defineAgent<C>(spec: AgentSpec<C>): AgentSpec<C> {

@@ -1,0 +1,15 @@
+import { DenseMlp, ParamSet } from '/work/main/src/nn/dense-mlp.ts';
+import { Adam } from '/work/main/src/nn/adam.ts';
+import { Rng } from '/work/main/src/core/rng.ts';
+const rng = Rng.fromSeed(1);
+const obs = 32, B = 64;
+const s1 = [obs, 64, 64, 3];
+const set = new ParamSet(DenseMlp.paramCount(s1));
+const pi = new DenseMlp(s1, 'tanh', set, 0); pi.initOrthogonal(Math.SQRT2, 0.01, rng);
+const opt = new Adam(set, { learningRate: 3e-4 });
+const x = new Float32Array(B * obs).map((_, i) => Math.sin(i));
+const d3 = new Float64Array(B * 3).fill(0.01);
+const time = (name: string, f: () => void) => { for (let r = 0; r < 300; r++) f(); const t0 = performance.now(); const n = 3000; for (let r = 0; r < n; r++) f(); console.log(name, ((performance.now() - t0) / n * 1000).toFixed(1), 'us'); };
+time('fwd', () => pi.forward(x, B));
+time('bwd', () => pi.backward(d3, B));
+time('adam', () => opt.step());
