@@ -80,6 +80,7 @@ export function computeGae(input: GaeInput): GaeOutput {
 export interface RolloutStep {
   /** `[nEnvs × obsDim]`: the observations the actions were chosen on. */
   readonly obs: ArrayLike<number>;
+  /** `[nEnvs × actionSize]`: a discrete action is its index. */
   readonly actions: ArrayLike<number>;
   readonly values: ArrayLike<number>;
   readonly logProbs: ArrayLike<number>;
@@ -95,13 +96,14 @@ export interface RolloutStep {
  * observations `[nSteps × nEnvs × obsDim]`), as SB3's `RolloutBuffer`. Allocated once and refilled.
  *
  * @example
- * const buf = new RolloutBuffer(2048, 4, obsDim);
+ * const buf = new RolloutBuffer(2048, 4, obsDim); // one discrete action per step
  * while (!buf.full) buf.add({ obs, actions, values, logProbs, rewards, terminated, truncated, finalValues });
  * buf.computeAdvantages(lastValues, 0.99, 0.95);
  */
 export class RolloutBuffer {
   readonly obs: Float32Array;
-  readonly actions: Int32Array;
+  /** `[n × actionSize]`; discrete actions are stored as their index. */
+  readonly actions: Float32Array;
   readonly rewards: Float64Array;
   readonly values: Float32Array;
   readonly logProbs: Float32Array;
@@ -117,10 +119,11 @@ export class RolloutBuffer {
     readonly nSteps: number,
     readonly nEnvs: number,
     readonly obsDim: number,
+    readonly actionSize = 1,
   ) {
     const n = nSteps * nEnvs;
     this.obs = new Float32Array(n * obsDim);
-    this.actions = new Int32Array(n);
+    this.actions = new Float32Array(n * actionSize);
     this.rewards = new Float64Array(n);
     this.values = new Float32Array(n);
     this.logProbs = new Float32Array(n);
@@ -149,8 +152,8 @@ export class RolloutBuffer {
     if (this.full) throw new RlError(`rollout buffer is full (${this.nSteps} steps)`, 'E_BUFFER_FULL');
     const k = this.pos * this.nEnvs;
     this.obs.set(step.obs, k * this.obsDim);
+    for (let q = 0; q < this.nEnvs * this.actionSize; q++) this.actions[k * this.actionSize + q] = step.actions[q];
     for (let i = 0; i < this.nEnvs; i++) {
-      this.actions[k + i] = step.actions[i];
       this.values[k + i] = step.values[i];
       this.logProbs[k + i] = step.logProbs[i];
       this.rewards[k + i] = step.rewards[i];

@@ -1,30 +1,37 @@
 /**
- * Proximal Policy Optimization (Schulman et al. 2017) for discrete actions, in one file and in reading
- * order, after CleanRL's `ppo.py` with stable-baselines3's defaults and its truncation bootstrap:
+ * Proximal Policy Optimization (Schulman et al. 2017) in one file and in reading order, after CleanRL's
+ * `ppo.py` and `ppo_continuous_action.py` with stable-baselines3's defaults and semantics:
  * config → networks → acting → rollout collection (GAE) → clipped-surrogate update → checkpoints.
  *
- * Budget: `learn(env, { steps })` runs ⌈steps / (nSteps · numEnvs)⌉ *full* rollouts, so it may take up to
- * one rollout more than `steps` env steps; it never trains on a partial rollout.
+ * - Discrete actions: categorical over logits. Box actions: diagonal Gaussian with a state-independent
+ *   log-std; the env receives the sample clipped to the bounds (SB3) or tanh-squashed (`squash`).
+ * - Networks are typed-array MLPs (src/nn/dense-mlp.ts) with hand-written gradients of the loss below
+ *   (checked against finite differences in ppo.test.ts); one Adam over all parameters, global-norm clip.
+ * - Optional SB3 `VecNormalize`-style observation and reward normalisation; the running statistics are part
+ *   of the agent (used by `act`, saved in checkpoints).
  *
- * Adam's moments live for one `learn` call: they are not checkpointed, so a run split into several `learn`
- * calls behaves like a save/load resume, and no tensors outlive the call.
+ * Budget: `learn(env, { steps })` runs ⌈steps / (nSteps · numEnvs)⌉ *full* rollouts, so it may take up to
+ * one rollout more than `steps` env steps; it never trains on a partial rollout. A checkpoint written from
+ * a hook (`agent.save(dir)`) resumes exactly: see {@link Agent}.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { writeFileAtomic } from '../src/core/atomic.js';
-import { ConfigError, DataError, RlError } from '../src/core/errors.js';
+import { DataError, RlError } from '../src/core/errors.js';
 import type { VectorEnv, VectorStep } from '../src/core/env.js';
-import type { Rng } from '../src/core/rng.js';
-import { Box, Discrete } from '../src/core/spaces.js';
-import { argmaxRows, categoricalEntropy, categoricalLogProb, sampleCategorical } from '../src/nn/categorical.js';
-import { createActorCritic, type ActorCritic } from '../src/nn/mlp.js';
+import { Rng } from '../src/core/rng.js';
+import { Box } from '../src/core/spaces.js';
+import { Adam } from '../src/nn/adam.js';
+import { DenseMlp, ParamSet } from '../src/nn/dense-mlp.js';
+import { ActionLog, replayActions } from './action-log.js';
 import { defineAgent, type Agent, type AgentContext, type TrainHooks, type TrainSummary } from './agent.js';
 import { RolloutBuffer } from './buffers.js';
+import { checkpointArray, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { distributionFor, type ActionDistribution } from './distributions.js';
+import { EpisodeStats } from './episode-stats.js';
+import { RunningMeanStd } from './running-stats.js';
 
 // ─── Config: the single source of truth (SB3 PPO defaults) ──────────────────────────────────────────────
 const layers = z.array(z.number().int().positive()).min(1);
+const schedule = z.enum(['constant', 'linear']);
 
 export const ppoConfigSchema = z.strictObject({
   nSteps: z.number().int().positive().default(2048).describe('env steps per sub-env per rollout; a rollout holds nSteps × numEnvs transitions'),
@@ -32,144 +39,247 @@ export const ppoConfigSchema = z.strictObject({
   nEpochs: z.number().int().positive().default(10).describe('passes over each rollout'),
   gamma: z.number().min(0).max(1).default(0.99).describe('discount factor per env step'),
   gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE λ: 0 = one-step TD, 1 = Monte Carlo'),
-  clipRange: z.number().positive().default(0.2).describe('clip ε of the probability ratio'),
+  clipRange: z.number().positive().default(0.2).describe('clip ε of the probability ratio (at the start, if scheduled)'),
+  clipRangeSchedule: schedule.default('constant').describe("'linear' decays the clip range to 0 over the session"),
+  clipRangeVf: z.number().positive().nullable().default(null).describe('clip of the value change around the rollout value (null = no value clipping, SB3)'),
   entCoef: z.number().min(0).default(0).describe('entropy bonus coefficient in the loss'),
   vfCoef: z.number().min(0).default(0.5).describe('value-loss coefficient in the loss'),
   maxGradNorm: z.number().positive().default(0.5).describe('global L2 norm the gradient is clipped to'),
-  learningRate: z.number().positive().default(3e-4).describe('Adam step size (at the start, if annealed)'),
-  annealLr: z.boolean().default(false).describe('decay the learning rate linearly to 0 over each learn() budget'),
+  learningRate: z.number().positive().default(3e-4).describe('Adam step size (at the start, if scheduled)'),
+  lrSchedule: schedule.default('constant').describe("'linear' decays the learning rate to 0 over the session (CleanRL's anneal_lr)"),
   adamEpsilon: z.number().positive().default(1e-5).describe('Adam ε (SB3 uses 1e-5)'),
+  targetKl: z.number().positive().nullable().default(null).describe('stop the update epochs once the approximate KL exceeds 1.5 × this (null = never, SB3)'),
   normalizeAdvantage: z.boolean().default(true).describe('standardise advantages per minibatch'),
+  normalizeObservation: z.boolean().default(false).describe('standardise observations with running statistics (SB3 VecNormalize)'),
+  normalizeReward: z.boolean().default(false).describe('scale rewards by the running std of the discounted return (SB3 VecNormalize)'),
+  clipObservation: z.number().positive().default(10).describe('bound of normalised observations'),
+  clipReward: z.number().positive().default(10).describe('bound of normalised rewards'),
   netArch: z
     .strictObject({ pi: layers.describe('policy hidden widths'), vf: layers.describe('value hidden widths') })
     .default(() => ({ pi: [64, 64], vf: [64, 64] }))
     .describe('separate policy and value MLPs (SB3 net_arch=dict(pi=[64, 64], vf=[64, 64]))'),
   activation: z.enum(['tanh', 'relu']).default('tanh').describe('hidden-layer activation'),
+  logStdInit: z.number().default(0).describe('initial log-std of the Gaussian policy (Box actions)'),
+  squash: z.enum(['clip', 'tanh']).default('clip').describe('Box actions: clip the Gaussian sample to the bounds (SB3) or map it through tanh'),
 });
 export type PpoConfig = z.infer<typeof ppoConfigSchema>;
 
-const PPO_VERSION = 1;
+const PPO_VERSION = 2;
+
+/** Progress of the current training session; checkpointed so `learn` can resume it exactly. */
+interface Session {
+  readonly budget: number;
+  readonly numEnvs: number;
+  readonly numIterations: number;
+  iteration: number;
+  globalStep: number;
+  updates: number;
+  readonly log: ActionLog;
+  /** Per-env discounted return, for reward normalisation. */
+  readonly returns: Float64Array;
+  /** Set by load(): the env must first be replayed to this observation. */
+  resumeObs?: Float32Array;
+}
 
 export class PpoAgent implements Agent {
   readonly id = 'ppo';
   readonly obsDim: number;
-  readonly nActions: number;
-  private readonly nets: ActorCritic;
-  /** Exploration during rollouts and minibatch order: separate streams, advanced across learn() calls. */
-  private readonly rolloutRng: Rng;
-  private readonly minibatchRng: Rng;
+  readonly dist: ActionDistribution;
+  /** Policy net, value net and the distribution's extra parameters, in one flat block. */
+  readonly params: ParamSet;
+  readonly pi: DenseMlp;
+  readonly vf: DenseMlp;
+  private readonly extraOffset: number;
+  readonly optimizer: Adam;
+  readonly obsRms: RunningMeanStd;
+  readonly retRms = new RunningMeanStd(1);
+  /** Exploration during rollouts and minibatch order: separate streams, advanced across sessions. */
+  private rolloutRng: Rng;
+  private minibatchRng: Rng;
+  private session: Session | undefined;
 
-  /** @throws RlError (E_SPACE) unless the spaces are a Box and a Discrete; (E_TF_NOT_READY) before initTf(). */
+  /** @throws RlError (E_SPACE) unless the observation space is a Box and the action space Discrete or Box. */
   constructor(
     readonly config: PpoConfig,
-    ctx: AgentContext,
+    readonly ctx: AgentContext,
   ) {
     if (!(ctx.observationSpace instanceof Box)) throw new RlError(`ppo needs a Box observation space, got ${ctx.observationSpace}`, 'E_SPACE');
-    if (!(ctx.actionSpace instanceof Discrete)) throw new RlError(`ppo needs a Discrete action space, got ${ctx.actionSpace}`, 'E_SPACE');
     this.obsDim = ctx.observationSpace.size;
-    this.nActions = ctx.actionSpace.n;
-    const { pi, vf } = config.netArch;
-    this.nets = createActorCritic({ obsDim: this.obsDim, nActions: this.nActions, pi, vf, activation: config.activation, rng: ctx.rng.fork('init') });
+    this.dist = distributionFor(ctx.actionSpace, config.squash, config.logStdInit);
+    const piSizes = [this.obsDim, ...config.netArch.pi, this.dist.outputSize];
+    const vfSizes = [this.obsDim, ...config.netArch.vf, 1];
+    const nPi = DenseMlp.paramCount(piSizes);
+    const nVf = DenseMlp.paramCount(vfSizes);
+    this.params = new ParamSet(nPi + nVf + this.dist.extraSize);
+    this.pi = new DenseMlp(piSizes, config.activation, this.params, 0);
+    this.vf = new DenseMlp(vfSizes, config.activation, this.params, nPi);
+    this.extraOffset = nPi + nVf;
+    // SB3's orthogonal gains: √2 hidden, 0.01 policy head, 1 value head; each net from its own stream.
+    const init = ctx.rng.fork('init');
+    this.pi.initOrthogonal(Math.SQRT2, 0.01, init.fork('pi'));
+    this.vf.initOrthogonal(Math.SQRT2, 1, init.fork('vf'));
+    this.dist.initExtra(this.extra);
+    this.optimizer = new Adam(this.params, { learningRate: config.learningRate, epsilon: config.adamEpsilon });
+    this.obsRms = new RunningMeanStd(this.obsDim);
     this.rolloutRng = ctx.rng.fork('rollout');
     this.minibatchRng = ctx.rng.fork('minibatch');
   }
 
-  // ─── Acting ─────────────────────────────────────────────────────────────────────────────────────────
-  /** Actions for a batch `[n × obsDim]`: sampled with `rng`, or the argmax when deterministic. */
-  act(obs: Float32Array, opts: { deterministic: boolean; rng: Rng }): Int32Array {
-    const n = this.rows(obs);
-    const out = tf.tidy(() => this.nets.pi.forward(tf.tensor2d(obs, [n, this.obsDim])));
-    const logits = readAndDispose(out);
-    return opts.deterministic ? argmaxRows(logits, this.nActions) : sampleCategorical(logits, this.nActions, opts.rng);
+  private get extra(): Float64Array {
+    return this.params.params.subarray(this.extraOffset);
   }
 
-  /** V(obs) for a batch, one forward pass. */
-  private valuesOf(obs: Float32Array, n: number): Float32Array {
-    return readAndDispose(tf.tidy(() => tf.reshape(this.nets.vf.forward(tf.tensor2d(obs, [n, this.obsDim])), [n])));
+  // ─── Acting ─────────────────────────────────────────────────────────────────────────────────────────
+  /**
+   * Actions for a batch `[n × obsDim]` of raw observations (normalised with the frozen running statistics
+   * when `normalizeObservation` is on): sampled with `rng`, or the mode when deterministic. Discrete spaces
+   * get an Int32Array of n indices, Box spaces a Float32Array `[n × actionDim]` of env actions.
+   */
+  act(obs: Float32Array, opts: { deterministic: boolean; rng: Rng }): Int32Array | Float32Array {
+    const n = this.rows(obs);
+    const out = this.pi.forward(this.normalizeObs(obs, n, new Float32Array(obs.length)), n);
+    const actions = new Float32Array(n * this.dist.actionSize);
+    if (opts.deterministic) this.dist.mode(out, this.extra, n, actions);
+    else this.dist.sample(out, this.extra, n, opts.rng, actions, new Float32Array(n));
+    const env = this.dist.kind === 'categorical' ? new Int32Array(n) : new Float32Array(n * this.dist.actionSize);
+    for (let r = 0; r < n; r++) this.dist.toEnv(actions, r, env, r * this.dist.actionSize);
+    return env;
+  }
+
+  private normalizeObs(raw: Float32Array, rows: number, out: Float32Array): Float32Array {
+    if (!this.config.normalizeObservation) {
+      out.set(raw.subarray(0, rows * this.obsDim));
+      return out;
+    }
+    return this.obsRms.normalize(raw, rows, out, this.config.clipObservation);
   }
 
   // ─── Learning: rollouts, then updates ───────────────────────────────────────────────────────────────
   /**
-   * Trains on `env` for ⌈steps / (nSteps · numEnvs)⌉ full rollouts. Starts new episodes with an unseeded
-   * `env.reset()` (seed the env beforehand for reproducibility). Calls `hooks.onRolloutEnd` after every
-   * update with CleanRL's metric keys; `'stop'` ends training. `charts/episodic_*` average the episodes
-   * completed during that rollout (absent when none did; returns are raw env rewards); `losses/*` average
-   * all minibatches of the update, as SB3 logs them; `losses/entropy` is the mean entropy in nats.
-   * @throws RlError (E_SPACE) when the env's spaces differ from the agent's.
+   * Trains on `env` for ⌈steps / (nSteps · numEnvs)⌉ full rollouts. Starts with an unseeded `env.reset()`
+   * (seed the env beforehand for reproducibility). Calls `hooks.onStep` after every vector step and
+   * `hooks.onRolloutEnd` after every update with CleanRL's metric keys; `'stop'` ends the session (a
+   * checkpoint saved before it resumes it). `charts/episodic_*` average the episodes completed during the
+   * rollout (raw env rewards; absent when none did); `losses/*` average the update's minibatches.
+   * @throws RlError (E_SPACE) when the env's spaces differ from the agent's; (E_RESUME) when a resumed
+   * session's budget or env does not match the checkpoint.
    */
   async learn(env: VectorEnv, budget: { steps: number }, hooks: TrainHooks = {}): Promise<TrainSummary> {
     const cfg = this.config;
     const nEnvs = env.numEnvs;
-    const A = this.nActions;
-    if (env.obsDim !== this.obsDim || !(env.singleActionSpace instanceof Discrete) || env.singleActionSpace.n !== A) {
-      throw new RlError(`env (obs ${env.obsDim}, actions ${env.singleActionSpace}) does not match ppo (obs ${this.obsDim}, Discrete(${A}))`, 'E_SPACE');
-    }
-    const numIterations = Math.ceil(Math.max(0, budget.steps) / (cfg.nSteps * nEnvs));
-    const buffer = new RolloutBuffer(cfg.nSteps, nEnvs, this.obsDim);
-    const optimizer = new ScheduledAdam(cfg.learningRate, 0.9, 0.999, cfg.adamEpsilon);
-    const obs = new Float32Array(env.reset());
-    const logits = new Float32Array(nEnvs * A);
-    const actions = new Int32Array(nEnvs);
-    const [logProbs, values, finalValues] = [new Float32Array(nEnvs), new Float32Array(nEnvs), new Float32Array(nEnvs)];
-    const epReturn = new Float64Array(nEnvs);
-    const epLength = new Int32Array(nEnvs);
-    const recentReturns: number[] = [];
-    let [globalStep, updates, episodes] = [0, 0, 0];
-    try {
-      for (let iteration = 1; iteration <= numIterations; iteration++) {
-        // ALGO LOGIC: learning-rate annealing (CleanRL: full rate in the first iteration)
-        const lr = cfg.annealLr ? (1 - (iteration - 1) / numIterations) * cfg.learningRate : cfg.learningRate;
-        optimizer.setLearningRate(lr);
-        const doneReturns: number[] = [];
-        const doneLengths: number[] = [];
-        buffer.reset();
-        for (let t = 0; t < cfg.nSteps; t++) {
-          // ALGO LOGIC: action logic — one forward of both networks for the whole [numEnvs × obsDim] batch
-          const both = readAndDispose(tf.tidy(() => {
-            const x = tf.tensor2d(obs, [nEnvs, this.obsDim]);
-            return tf.concat([this.nets.pi.forward(x), this.nets.vf.forward(x)], 1);
-          }));
-          for (let i = 0; i < nEnvs; i++) {
-            logits.set(both.subarray(i * (A + 1), i * (A + 1) + A), i * A);
-            values[i] = both[i * (A + 1) + A];
-          }
-          sampleCategorical(logits, A, this.rolloutRng, actions, logProbs);
-          const res = env.step(actions);
-          // ALGO LOGIC: truncation bootstrap — V(final obs) of truncated, not terminated, sub-envs
-          this.finalValuesOf(res, finalValues);
-          buffer.add({ obs, actions, values, logProbs, rewards: res.rewards, terminated: res.terminated, truncated: res.truncated, finalValues });
-          for (let i = 0; i < nEnvs; i++) {
-            epReturn[i] += res.rewards[i];
-            epLength[i]++;
-            if (res.terminated[i] !== 0 || res.truncated[i] !== 0) {
-              doneReturns.push(epReturn[i]);
-              doneLengths.push(epLength[i]);
-              epReturn[i] = 0;
-              epLength[i] = 0;
-            }
-          }
-          obs.set(res.obs);
-          globalStep += nEnvs;
-        }
-        // ALGO LOGIC: bootstrap the unfinished episodes from V(s_T), then GAE
-        buffer.computeAdvantages(this.valuesOf(obs, nEnvs), cfg.gamma, cfg.gaeLambda);
-        const losses = this.update(buffer, optimizer);
-        updates++;
-        episodes += doneReturns.length;
-        recentReturns.push(...doneReturns);
-        recentReturns.splice(0, Math.max(0, recentReturns.length - 100));
-        const metrics: Record<string, number> = {};
-        if (doneReturns.length > 0) {
-          metrics['charts/episodic_return'] = mean(doneReturns);
-          metrics['charts/episodic_length'] = mean(doneLengths);
-        }
-        Object.assign(metrics, losses, { 'charts/learning_rate': lr });
-        if ((await hooks.onRolloutEnd?.({ step: globalStep, metrics })) === 'stop') break;
+    const D = this.dist.actionSize;
+    this.checkEnv(env);
+    const session = this.startSession(env, budget.steps);
+    const stats = new EpisodeStats(nEnvs);
+    const buffer = new RolloutBuffer(cfg.nSteps, nEnvs, this.obsDim, D);
+    const raw = new Float32Array(env.reset());
+    const obs = new Float32Array(raw.length); // what the networks see
+    const envActions = this.dist.kind === 'categorical' ? new Int32Array(nEnvs) : new Float32Array(nEnvs * D);
+    if (session.resumeObs !== undefined) {
+      // Resume: bring the env to the checkpointed state by replaying the session's actions.
+      replayActions(env, session.log, raw, (res) => stats.record(res));
+      stats.drain();
+      if (!equalArrays(raw, session.resumeObs)) {
+        throw new RlError('the env does not replay to the checkpointed state: resume with the same env, data and seed', 'E_RESUME');
       }
-    } finally {
-      optimizer.dispose();
+      session.resumeObs = undefined;
+    } else if (cfg.normalizeObservation) {
+      this.obsRms.update(raw, nEnvs); // VecNormalize updates its statistics on reset too
     }
-    return { steps: globalStep, updates, episodes, meanEpisodeReturn: recentReturns.length > 0 ? mean(recentReturns) : NaN };
+    this.normalizeObs(raw, nEnvs, obs);
+    const actions = new Float32Array(nEnvs * D);
+    const [logProbs, values, finalValues, rewards] = [new Float32Array(nEnvs), new Float32Array(nEnvs), new Float32Array(nEnvs), new Float64Array(nEnvs)];
+    let stopped = false;
+    while (session.iteration < session.numIterations && !stopped) {
+      // ALGO LOGIC: schedules (CleanRL: the full value in the first iteration, → 0 linearly)
+      const frac = 1 - session.iteration / session.numIterations;
+      const lr = cfg.lrSchedule === 'linear' ? frac * cfg.learningRate : cfg.learningRate;
+      const clip = cfg.clipRangeSchedule === 'linear' ? frac * cfg.clipRange : cfg.clipRange;
+      this.optimizer.learningRate = lr;
+      buffer.reset();
+      for (let t = 0; t < cfg.nSteps; t++) {
+        // ALGO LOGIC: action logic — one forward of each network for the whole [numEnvs × obsDim] batch
+        const out = this.pi.forward(obs, nEnvs);
+        this.dist.sample(out, this.extra, nEnvs, this.rolloutRng, actions, logProbs);
+        values.set(this.vf.forward(obs, nEnvs));
+        for (let i = 0; i < nEnvs; i++) this.dist.toEnv(actions, i, envActions, i * D);
+        session.log.append(envActions);
+        const res = env.step(envActions);
+        stats.record(res);
+        this.processRewards(res, session, rewards);
+        if (cfg.normalizeObservation) this.obsRms.update(res.obs, nEnvs);
+        // ALGO LOGIC: truncation bootstrap — V(final obs) of truncated, not terminated, sub-envs
+        this.finalValuesOf(res, finalValues);
+        buffer.add({ obs, actions, values, logProbs, rewards, terminated: res.terminated, truncated: res.truncated, finalValues });
+        raw.set(res.obs);
+        this.normalizeObs(raw, nEnvs, obs);
+        session.globalStep += nEnvs;
+        if ((await hooks.onStep?.({ step: session.globalStep, numEnvs: nEnvs })) === 'stop') stopped = true;
+        if (stopped) break;
+      }
+      if (stopped && !buffer.full) break; // a partial rollout is never trained on
+      // ALGO LOGIC: bootstrap the unfinished episodes from V(s_T), then GAE
+      buffer.computeAdvantages(this.vf.forward(obs, nEnvs), cfg.gamma, cfg.gaeLambda);
+      const losses = this.update(buffer, clip);
+      session.iteration++;
+      session.updates++;
+      const metrics = { ...stats.drain(), ...losses, 'charts/learning_rate': lr, 'charts/clip_range': clip };
+      this.pendingObs = raw; // what save() records as the state to replay to
+      if ((await hooks.onRolloutEnd?.({ step: session.globalStep, metrics })) === 'stop') stopped = true;
+      this.pendingObs = undefined;
+    }
+    if (!stopped || session.iteration >= session.numIterations) this.session = undefined;
+    return { steps: session.globalStep, updates: session.updates, episodes: stats.episodes, meanEpisodeReturn: stats.meanRecentReturn };
+  }
+
+  /** The raw observation at the last completed update, while a hook runs (a resumable point). */
+  private pendingObs: Float32Array | undefined;
+
+  private checkEnv(env: VectorEnv): void {
+    const a = env.singleActionSpace;
+    const sameAction = this.dist.kind === 'categorical' ? !(a instanceof Box) && String(a) === String(this.ctx.actionSpace) : a instanceof Box && a.size === this.dist.actionSize;
+    if (env.obsDim !== this.obsDim || !sameAction) {
+      throw new RlError(`env (obs ${env.obsDim}, actions ${a}) does not match ppo (obs ${this.obsDim}, actions ${this.ctx.actionSpace})`, 'E_SPACE');
+    }
+  }
+
+  /** A new session, or the restored one when it matches. */
+  private startSession(env: VectorEnv, steps: number): Session {
+    const s = this.session;
+    if (s !== undefined && s.resumeObs !== undefined) {
+      if (s.budget !== steps || s.numEnvs !== env.numEnvs) {
+        throw new RlError(`the checkpoint resumes a session of ${s.budget} steps on ${s.numEnvs} envs, not ${steps} on ${env.numEnvs}`, 'E_RESUME');
+      }
+      return s;
+    }
+    const nEnvs = env.numEnvs;
+    this.session = {
+      budget: steps,
+      numEnvs: nEnvs,
+      numIterations: Math.ceil(Math.max(0, steps) / (this.config.nSteps * nEnvs)),
+      iteration: 0,
+      globalStep: 0,
+      updates: 0,
+      log: new ActionLog(this.dist.kind === 'categorical' ? 'int32' : 'float32', nEnvs * this.dist.actionSize),
+      returns: new Float64Array(nEnvs),
+    };
+    return this.session;
+  }
+
+  /** Copies the step's rewards, scaled by the running std of the discounted return when normalising (SB3). */
+  private processRewards(res: VectorStep, session: Session, out: Float64Array): void {
+    const cfg = this.config;
+    out.set(res.rewards);
+    if (!cfg.normalizeReward) return;
+    const n = out.length;
+    for (let i = 0; i < n; i++) session.returns[i] = session.returns[i] * cfg.gamma + res.rewards[i];
+    this.retRms.update(session.returns, n);
+    const sd = Math.sqrt(this.retRms.var[0] + 1e-8);
+    for (let i = 0; i < n; i++) {
+      const r = res.rewards[i] / sd;
+      out[i] = r > cfg.clipReward ? cfg.clipReward : r < -cfg.clipReward ? -cfg.clipReward : r;
+      if (res.terminated[i] !== 0 || res.truncated[i] !== 0) session.returns[i] = 0;
+    }
   }
 
   /** Fills `out[i]` with V(final obs) for each truncated, not terminated sub-env (one batched forward), else 0. */
@@ -182,110 +292,181 @@ export class PpoAgent implements Agent {
     if (cut.length === 0) return;
     const finalObs = new Float32Array(cut.length * this.obsDim);
     cut.forEach((f, k) => finalObs.set(f.obs, k * this.obsDim));
-    const v = this.valuesOf(finalObs, cut.length);
+    const v = this.vf.forward(this.normalizeObs(finalObs, cut.length, new Float32Array(finalObs.length)), cut.length);
     cut.forEach((f, k) => (out[f.index] = v[k]));
   }
 
   /** nEpochs passes of shuffled minibatches. Returns SB3-style means over all minibatches. */
-  private update(buffer: RolloutBuffer, optimizer: ScheduledAdam): Record<string, number> {
+  private update(buffer: RolloutBuffer, clip: number): Record<string, number> {
     const cfg = this.config;
-    const [n, d] = [buffer.size, this.obsDim];
+    const [n, d, D] = [buffer.size, this.obsDim, this.dist.actionSize];
     const batch = Math.min(cfg.batchSize, n);
-    const mb = { obs: new Float32Array(batch * d), act: new Int32Array(batch), logp: new Float32Array(batch), adv: new Float32Array(batch), ret: new Float32Array(batch) };
-    const vars = [...this.nets.pi.variables, ...this.nets.vf.variables];
+    const mb: Minibatch = {
+      obs: new Float32Array(batch * d),
+      act: new Float32Array(batch * D),
+      oldLogp: new Float64Array(batch),
+      oldValue: new Float64Array(batch),
+      adv: new Float64Array(batch),
+      ret: new Float64Array(batch),
+    };
     const sums = new Float64Array(5); // policy loss, value loss, entropy, approx KL, clip fraction
     let count = 0;
-    for (let epoch = 0; epoch < cfg.nEpochs; epoch++) {
+    let continueTraining = true;
+    for (let epoch = 0; epoch < cfg.nEpochs && continueTraining; epoch++) {
       const perm = this.minibatchRng.permutation(n);
       for (let start = 0; start < n; start += batch) {
         const m = Math.min(batch, n - start);
         for (let j = 0; j < m; j++) {
           const k = perm[start + j];
           mb.obs.set(buffer.obs.subarray(k * d, (k + 1) * d), j * d);
-          mb.act[j] = buffer.actions[k];
-          mb.logp[j] = buffer.logProbs[k];
+          mb.act.set(buffer.actions.subarray(k * D, (k + 1) * D), j * D);
+          mb.oldLogp[j] = buffer.logProbs[k];
+          mb.oldValue[j] = buffer.values[k];
           mb.adv[j] = buffer.advantages[k];
           mb.ret[j] = buffer.returns[k];
         }
-        const stats = readAndDispose(tf.tidy(() => {
-          const obsT = tf.tensor2d(mb.obs.subarray(0, m * d), [m, d]);
-          const actT = tf.tensor1d(mb.act.subarray(0, m), 'int32');
-          const oldLogp = tf.tensor1d(mb.logp.subarray(0, m));
-          const ret = tf.tensor1d(mb.ret.subarray(0, m));
-          let adv: tf.Tensor1D = tf.tensor1d(mb.adv.subarray(0, m));
-          if (cfg.normalizeAdvantage && m > 1) {
-            const mu = tf.mean(adv);
-            const sd = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(adv, mu))), m - 1)); // unbiased, as torch.std
-            adv = tf.div(tf.sub(adv, mu), tf.add(sd, 1e-8));
-          }
-          let aux: tf.Tensor | undefined;
-          const { grads } = tf.variableGrads(() => {
-            // ALGO LOGIC: clipped surrogate objective
-            const logits = this.nets.pi.forward(obsT);
-            const logRatio = tf.sub(categoricalLogProb(logits, actT), oldLogp);
-            const ratio = tf.exp(logRatio);
-            const clipped = tf.clipByValue(ratio, 1 - cfg.clipRange, 1 + cfg.clipRange);
-            const pgLoss = tf.neg(tf.mean(tf.minimum(tf.mul(adv, ratio), tf.mul(adv, clipped))));
-            // ALGO LOGIC: value loss (SB3: MSE to the GAE returns, no value clipping)
-            const vLoss = tf.mean(tf.squaredDifference(ret, tf.reshape(this.nets.vf.forward(obsT), [m])));
-            const entropy = tf.mean(categoricalEntropy(logits));
-            const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)); // Schulman's k3 estimator
-            const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), cfg.clipRange), 'float32'));
-            aux = tf.keep(tf.stack([pgLoss, vLoss, entropy, approxKl, clipFrac]));
-            return tf.add(tf.sub(pgLoss, tf.mul(entropy, cfg.entCoef)), tf.mul(vLoss, cfg.vfCoef)) as tf.Scalar;
-          }, vars);
-          // ALGO LOGIC: global gradient-norm clipping (torch clip_grad_norm_), then Adam
-          const names = Object.keys(grads);
-          const norm = tf.sqrt(tf.addN(names.map((k) => tf.sum(tf.square(grads[k])))));
-          const scale = tf.minimum(tf.div(cfg.maxGradNorm, tf.add(norm, 1e-6)), 1);
-          optimizer.applyGradients(Object.fromEntries(names.map((k) => [k, tf.mul(grads[k], scale)])));
-          return aux as tf.Tensor;
-        }));
-        for (let s = 0; s < 5; s++) sums[s] += stats[s];
+        if (cfg.normalizeAdvantage && m > 1) standardize(mb.adv, m); // unbiased std, as torch.std
+
+        const r = this.minibatchLoss(mb, m, clip);
+        // ALGO LOGIC: target-KL early stop, before the step (SB3)
+        if (cfg.targetKl !== null && r.approxKl > 1.5 * cfg.targetKl) {
+          continueTraining = false;
+          break;
+        }
+        // ALGO LOGIC: global gradient-norm clipping (torch clip_grad_norm_), then Adam
+        this.params.clipGradNorm(cfg.maxGradNorm);
+        this.optimizer.step();
+        sums[0] += r.pgLoss;
+        sums[1] += r.vLoss;
+        sums[2] += r.entropy;
+        sums[3] += r.approxKl;
+        sums[4] += r.clipFrac;
         count++;
       }
     }
-    const metrics: Record<string, number> = {
-      'losses/policy_loss': sums[0] / count,
-      'losses/value_loss': sums[1] / count,
-      'losses/entropy': sums[2] / count,
-      'losses/approx_kl': sums[3] / count,
-      'losses/clipfrac': sums[4] / count,
-    };
+    const metrics: Record<string, number> = {};
+    if (count > 0) {
+      metrics['losses/policy_loss'] = sums[0] / count;
+      metrics['losses/value_loss'] = sums[1] / count;
+      metrics['losses/entropy'] = sums[2] / count;
+      metrics['losses/approx_kl'] = sums[3] / count;
+      metrics['losses/clipfrac'] = sums[4] / count;
+    }
     const ev = explainedVariance(buffer.values, buffer.returns);
     if (Number.isFinite(ev)) metrics['losses/explained_variance'] = ev;
+    if (this.dist.kind === 'gaussian') metrics['charts/std'] = Math.exp(this.extra[0]);
     return metrics;
   }
 
-  // ─── Checkpoints ────────────────────────────────────────────────────────────────────────────────────
-  /** Writes `weights.json`, then `agent.json` (its presence marks a complete checkpoint), each atomically. */
-  async save(dir: string): Promise<void> {
-    const tensors = this.namedVariables().map(([name, v]) => ({ name, shape: v.shape, values: Array.from(v.dataSync()) }));
-    writeFileAtomic(join(dir, 'weights.json'), `${JSON.stringify({ tensors })}\n`);
-    writeFileAtomic(join(dir, 'agent.json'), `${JSON.stringify({ id: this.id, version: PPO_VERSION, config: this.config }, null, 2)}\n`);
-  }
-
-  /** Restores every variable from `weights.json` content. @throws DataError on a missing name or a shape mismatch. */
-  setWeightsFromJson(file: string, tensors: readonly { name: string; shape: readonly number[]; values: readonly number[] }[]): void {
-    const byName = new Map(tensors.map((t) => [t.name, t]));
-    const named = this.namedVariables();
-    for (const [name, v] of named) {
-      const t = byName.get(name);
-      if (t === undefined || t.shape.join('x') !== v.shape.join('x') || t.values.length !== v.size) {
-        throw new DataError(file, undefined, name, `expected a tensor of shape [${v.shape.join(', ')}]`);
-      }
+  /**
+   * The PPO loss on one minibatch, `pgLoss − entCoef·entropy + vfCoef·vLoss`, with its gradient written
+   * to `params.grads` (zeroed first). `mb` holds the first `m` rows; advantages already standardised.
+   * Exposed so tests (and subclasses) can check the hand-written gradient against finite differences.
+   */
+  minibatchLoss(mb: Minibatch, m: number, clip: number): MinibatchLoss {
+    const cfg = this.config;
+    const P = this.dist.outputSize;
+    // ALGO LOGIC: clipped surrogate objective, L = −mean(min(r·A, clip(r)·A)) − entCoef·mean(H)
+    const out = this.pi.forward(mb.obs, m);
+    const logp = new Float64Array(m);
+    const ent = new Float64Array(m);
+    const dLogp = new Float64Array(m);
+    this.dist.logProbEntropy(out, this.extra, m, mb.act, logp, ent);
+    let [pgLoss, entropy, approxKl, clipFrac] = [0, 0, 0, 0];
+    for (let j = 0; j < m; j++) {
+      const logRatio = logp[j] - mb.oldLogp[j];
+      const ratio = Math.exp(logRatio);
+      const a = mb.adv[j];
+      const clipped = Math.min(1 + clip, Math.max(1 - clip, ratio));
+      pgLoss -= Math.min(a * ratio, a * clipped) / m;
+      // ∂L/∂logπ = −A·r/m where the unclipped term is the minimum (always so inside the clip range), else 0
+      dLogp[j] = a * ratio <= a * clipped ? (-a * ratio) / m : 0;
+      entropy += ent[j] / m;
+      approxKl += (ratio - 1 - logRatio) / m; // Schulman's k3 estimator
+      if (Math.abs(ratio - 1) > clip) clipFrac += 1 / m;
     }
-    const pick = (prefix: string) => named.filter(([k]) => k.startsWith(prefix)).map(([k]) => Float32Array.from(byName.get(k)!.values));
-    this.nets.pi.setWeights(pick('pi/'));
-    this.nets.vf.setWeights(pick('vf/'));
+    this.params.zeroGrad();
+    const dOut = new Float64Array(m * P);
+    this.dist.backward(out, this.extra, m, mb.act, dLogp, -cfg.entCoef / m, dOut, this.params.grads.subarray(this.extraOffset));
+    this.pi.backward(dOut, m);
+
+    // ALGO LOGIC: value loss, MSE to the GAE returns (optionally around the clipped value change)
+    const v = this.vf.forward(mb.obs, m);
+    let vLoss = 0;
+    const dValue = new Float64Array(m);
+    for (let j = 0; j < m; j++) {
+      let pred = v[j];
+      let through = 1;
+      if (cfg.clipRangeVf !== null) {
+        const delta = pred - mb.oldValue[j];
+        if (delta > cfg.clipRangeVf || delta < -cfg.clipRangeVf) through = 0;
+        pred = mb.oldValue[j] + Math.min(cfg.clipRangeVf, Math.max(-cfg.clipRangeVf, delta));
+      }
+      const err = pred - mb.ret[j];
+      vLoss += (err * err) / m;
+      dValue[j] = (cfg.vfCoef * 2 * err * through) / m;
+    }
+    this.vf.backward(dValue, m);
+    return { loss: pgLoss - cfg.entCoef * entropy + cfg.vfCoef * vLoss, pgLoss, vLoss, entropy, approxKl, clipFrac };
   }
 
-  private namedVariables(): [string, tf.Variable][] {
-    const name = (net: string, i: number) => `${net}/layer${i >> 1}/${i % 2 === 0 ? 'kernel' : 'bias'}`;
-    return [
-      ...this.nets.pi.variables.map((v, i): [string, tf.Variable] => [name('pi', i), v]),
-      ...this.nets.vf.variables.map((v, i): [string, tf.Variable] => [name('vf', i), v]),
-    ];
+  // ─── Checkpoints ────────────────────────────────────────────────────────────────────────────────────
+  /**
+   * Writes a checkpoint: config, parameters, Adam's moments, normaliser statistics and RNG states; and,
+   * when called from a hook during `learn`, the session (progress, action log, current observation), so
+   * {@link ppoSpec}.load + `learn` continues it exactly.
+   */
+  async save(dir: string): Promise<void> {
+    const s = this.session;
+    const resumable = s !== undefined && this.pendingObs !== undefined;
+    const opt = this.optimizer.state();
+    const arrays: Record<string, Float64Array | Float32Array | Int32Array> = {
+      params: this.params.params,
+      'adam/m': opt.m,
+      'adam/v': opt.v,
+      obsRms: this.obsRms.pack(),
+      retRms: this.retRms.pack(),
+    };
+    if (resumable) {
+      arrays['session/actions'] = s.log.toArray();
+      arrays['session/returns'] = s.returns;
+      arrays['session/obs'] = this.pendingObs!;
+    }
+    const state = {
+      adamStep: opt.step,
+      rng: { rollout: this.rolloutRng.state(), minibatch: this.minibatchRng.state() },
+      session: resumable ? { budget: s.budget, numEnvs: s.numEnvs, numIterations: s.numIterations, iteration: s.iteration, globalStep: s.globalStep, updates: s.updates } : null,
+    };
+    await writeCheckpoint(dir, { id: this.id, version: PPO_VERSION, config: this.config, state, arrays });
+  }
+
+  /** Restores what {@link save} wrote. @throws DataError naming the file and array on a mismatch. */
+  async restore(dir: string): Promise<void> {
+    const c = await readCheckpoint(dir);
+    const f64 = (name: string, n: number) => checkpointArray(dir, c, name, Float64Array, n);
+    const state = checkpointStateSchema.safeParse(c.state);
+    if (!state.success) throw new DataError(`${dir}/agent.json`, undefined, 'state', z.prettifyError(state.error));
+    this.params.params.set(f64('params', this.params.size));
+    this.optimizer.restore({ step: state.data.adamStep, m: f64('adam/m', this.params.size), v: f64('adam/v', this.params.size) });
+    this.obsRms.unpack(f64('obsRms', 1 + 2 * this.obsDim));
+    this.retRms.unpack(f64('retRms', 3));
+    this.rolloutRng = Rng.fromState(state.data.rng.rollout);
+    this.minibatchRng = Rng.fromState(state.data.rng.minibatch);
+    const s = state.data.session;
+    if (s === null) {
+      this.session = undefined;
+      return;
+    }
+    const kind = this.dist.kind === 'categorical' ? 'int32' : 'float32';
+    const width = s.numEnvs * this.dist.actionSize;
+    const actions = c.arrays['session/actions'];
+    if (!(actions instanceof Int32Array || actions instanceof Float32Array)) throw new DataError(`${dir}/arrays.bin`, undefined, 'session/actions', 'missing');
+    this.session = {
+      ...s,
+      log: new ActionLog(kind, width, actions),
+      returns: f64('session/returns', s.numEnvs).slice(),
+      resumeObs: checkpointArray(dir, c, 'session/obs', Float32Array, s.numEnvs * this.obsDim),
+    };
   }
 
   private rows(obs: Float32Array): number {
@@ -293,84 +474,82 @@ export class PpoAgent implements Agent {
     return obs.length / this.obsDim;
   }
 
-  dispose(): void {
-    this.nets.pi.dispose();
-    this.nets.vf.dispose();
-  }
+  dispose(): void {}
 }
+
+/** One minibatch, rows first: observations the networks saw, stored actions, rollout log-probs and values. */
+export interface Minibatch {
+  readonly obs: Float32Array;
+  readonly act: Float32Array;
+  readonly oldLogp: Float64Array;
+  readonly oldValue: Float64Array;
+  readonly adv: Float64Array;
+  readonly ret: Float64Array;
+}
+
+export interface MinibatchLoss {
+  readonly loss: number;
+  readonly pgLoss: number;
+  readonly vLoss: number;
+  readonly entropy: number;
+  readonly approxKl: number;
+  readonly clipFrac: number;
+}
+
+const rngStateSchema = z.object({ algorithm: z.literal('xoshiro128**'), key: z.string(), s: z.tuple([z.number(), z.number(), z.number(), z.number()]) });
+const checkpointStateSchema = z.object({
+  adamStep: z.number().int().nonnegative(),
+  rng: z.object({ rollout: rngStateSchema, minibatch: rngStateSchema }),
+  session: z
+    .object({ budget: z.number(), numEnvs: z.number().int().positive(), numIterations: z.number().int(), iteration: z.number().int(), globalStep: z.number().int(), updates: z.number().int() })
+    .nullable(),
+});
 
 /**
  * Restores a PPO agent saved by {@link PpoAgent.save}. `ctx` supplies the spaces (they must match the
- * saved shapes) and an rng for the exploration streams.
+ * saved shapes).
  *
  * @example
- * await initTf();
- * const agent = await loadPpo('runs/abc/checkpoints/final', { observationSpace, actionSpace, rng });
+ * const agent = await loadPpo('runs/abc/agent', { observationSpace, actionSpace, rng });
  * @throws DataError when a file is missing or malformed; ConfigError when the saved config is invalid.
  */
 export async function loadPpo(dir: string, ctx: AgentContext): Promise<PpoAgent> {
-  const agentFile = join(dir, 'agent.json');
-  const meta = checkpointMetaSchema.safeParse(await readJson(agentFile));
-  if (!meta.success || meta.data.id !== 'ppo' || meta.data.version !== PPO_VERSION) {
-    throw new DataError(agentFile, undefined, undefined, `not a ppo v${PPO_VERSION} checkpoint`);
-  }
-  const config = ppoConfigSchema.safeParse(meta.data.config);
-  if (!config.success) throw new ConfigError('config', z.prettifyError(config.error));
-  const weightsFile = join(dir, 'weights.json');
-  const weights = weightsFileSchema.safeParse(await readJson(weightsFile));
-  if (!weights.success) throw new DataError(weightsFile, undefined, undefined, z.prettifyError(weights.error));
+  const c = await readCheckpoint(dir);
+  if (c.id !== 'ppo' || c.version !== PPO_VERSION) throw new DataError(`${dir}/agent.json`, undefined, 'id', `not a ppo v${PPO_VERSION} checkpoint (found ${c.id} v${c.version})`);
+  const config = ppoConfigSchema.safeParse(c.config);
+  if (!config.success) throw new DataError(`${dir}/agent.json`, undefined, 'config', z.prettifyError(config.error));
   const agent = new PpoAgent(config.data, ctx);
-  try {
-    agent.setWeightsFromJson(weightsFile, weights.data.tensors);
-  } catch (e) {
-    agent.dispose();
-    throw e;
-  }
+  await agent.restore(dir);
   return agent;
 }
 
 /**
- * The registry entry. Networks are tfjs variables: call `await initTf()` once before `create`.
+ * The registry entry.
  *
  * @example
- * await initTf();
  * const agent = ppoSpec.create(ppoSpec.configSchema.parse({ nSteps: 256 }), { observationSpace, actionSpace, rng });
  * await agent.learn(vecEnv, { steps: 100_000 });
  */
 export const ppoSpec = defineAgent<PpoConfig>({
   id: 'ppo',
   version: PPO_VERSION,
-  description: 'PPO with a clipped surrogate, GAE(λ) with truncation bootstrap, separate 64-64 tanh policy and value MLPs',
+  description: 'PPO: clipped surrogate, GAE(λ) with truncation bootstrap, separate 64-64 tanh policy and value MLPs; discrete or Gaussian actions',
   learns: true,
   configSchema: ppoConfigSchema,
   create: (config, ctx) => new PpoAgent(config, ctx),
+  load: loadPpo,
 });
 
 // ─── Helpers ──────────────────────────────────────────────────────────────────────────────────────────
-/** Adam whose step size can follow a schedule (tfjs keeps it in a protected field read at every step). */
-class ScheduledAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
-
-const checkpointMetaSchema = z.object({ id: z.string(), version: z.number(), config: z.unknown() });
-const weightsFileSchema = z.object({
-  tensors: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), values: z.array(z.number()) })),
-});
-
-function readAndDispose(t: tf.Tensor): Float32Array {
-  try {
-    return t.dataSync() as Float32Array;
-  } finally {
-    t.dispose();
-  }
-}
-
-function mean(xs: readonly number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
+/** In place: (x − mean) / (unbiased std + 1e-8) over the first m values. */
+function standardize(x: Float64Array, m: number): void {
+  let mu = 0;
+  for (let j = 0; j < m; j++) mu += x[j];
+  mu /= m;
+  let ss = 0;
+  for (let j = 0; j < m; j++) ss += (x[j] - mu) ** 2;
+  const sd = Math.sqrt(ss / (m - 1));
+  for (let j = 0; j < m; j++) x[j] = (x[j] - mu) / (sd + 1e-8);
 }
 
 /** 1 − Var(returns − values) / Var(returns): how much of the return variance the critic explains. */
@@ -383,10 +562,8 @@ function explainedVariance(values: ArrayLike<number>, returns: ArrayLike<number>
   return vr === 0 ? NaN : 1 - vd / vr;
 }
 
-async function readJson(file: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new DataError(file, undefined, undefined, e instanceof Error ? e.message : String(e));
-  }
+function equalArrays(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }

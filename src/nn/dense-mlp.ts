@@ -142,7 +142,7 @@ export class DenseMlp {
       }
       a = out;
     }
-    return this.h[nLayers - 1];
+    return this.h[nLayers - 1].subarray(0, batch * this.outputSize);
   }
 
   /**
