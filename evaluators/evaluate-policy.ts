@@ -16,7 +16,7 @@ import type { EquityTrace } from './metrics.js';
  * const trace = evaluatePolicy(env, agent, rng.fork('eval'));
  * @throws RlError (E_ENV_INFO) when the env does not report the fields above.
  */
-export function evaluatePolicy(env: Env<Float32Array, number>, agent: Agent, rng: Rng, maxSteps = 10_000_000): EquityTrace {
+export function evaluatePolicy(env: Env<Float32Array, number> | Env<Float32Array, Float32Array>, agent: Agent, rng: Rng, maxSteps = 10_000_000): EquityTrace {
   const first = env.reset({ seed: rng.nextUint32() });
   const initialEquity = infoNumber(first.info, 'equity');
   const equity: number[] = [];
@@ -27,8 +27,9 @@ export function evaluatePolicy(env: Env<Float32Array, number>, agent: Agent, rng
   const time: number[] = [];
   let obs = first.obs;
   for (let step = 0; step < maxSteps; step++) {
-    const action = agent.act(obs, { deterministic: true, rng })[0];
-    const r = env.step(action);
+    const actions = agent.act(obs, { deterministic: true, rng });
+    // Discrete: the first (only) index; Box: the whole action row.
+    const r = actions instanceof Float32Array ? (env as Env<Float32Array, Float32Array>).step(actions) : (env as Env<Float32Array, number>).step(actions[0]);
     logReturns.push(infoNumber(r.info, 'logReturn')); // not r.reward: a shaped reward must not change reported performance
     equity.push(infoNumber(r.info, 'equity'));
     position.push(infoNumber(r.info, 'position'));

@@ -76,3 +76,14 @@ export function assert(cond: unknown, message: () => string): asserts cond {
 
 /** Result type for boundaries (config loading, CSV parsing) that report rather than throw. */
 export type Result<T, E = RlError> = { ok: true; value: T } | { ok: false; error: E };
+
+/**
+ * A job stopped on request (Ctrl-C, a stop hook). Unlike other failures it leaves the job's staged
+ * directory and checkpoints in place, so `rl train --resume <id>` can continue it. Exit code 130, as for
+ * SIGINT.
+ */
+export class InterruptedError extends RlError {
+  constructor(readonly runId?: string) {
+    super(runId === undefined ? 'interrupted' : `interrupted: resume with \`rl train --resume ${runId}\``, 'E_INTERRUPTED', 130);
+  }
+}

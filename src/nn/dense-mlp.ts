@@ -1,5 +1,6 @@
 import { RlError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import { fastTanh } from './fast-tanh.js';
 import { gemmABt, transpose } from './gemm.js';
 import { orthogonal } from './init.js';
 
@@ -137,7 +138,7 @@ export class DenseMlp {
         const oi = i * nOut;
         for (let j = 0; j < nOut; j++) {
           const z = out[oi + j] + p[b0 + j];
-          out[oi + j] = !hidden ? z : this.activation === 'tanh' ? Math.tanh(z) : z > 0 ? z : 0;
+          out[oi + j] = !hidden ? z : this.activation === 'tanh' ? fastTanh(z) : z > 0 ? z : 0;
         }
       }
       a = out;

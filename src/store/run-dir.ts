@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, statSync, truncateSync } from 'node:fs';
 import { jsonReplacer, writeFileAtomic } from '../core/atomic.js';
 import { StagedDir } from './staged-dir.js';
 
@@ -19,10 +19,10 @@ export interface MetricSink {
 export class RunWriter extends StagedDir {
   readonly metrics: MetricSink;
 
-  private constructor(root: string, id: string) {
-    super(root, id);
+  private constructor(root: string, id: string, from?: string) {
+    super(root, id, from);
     const metricsPath = this.stagedPath('metrics.jsonl');
-    writeFileAtomic(metricsPath, '');
+    if (from === undefined) writeFileAtomic(metricsPath, '');
     this.metrics = {
       log: (record) => appendFileSync(metricsPath, `${JSON.stringify(record, jsonReplacer)}\n`),
     };
@@ -30,5 +30,19 @@ export class RunWriter extends StagedDir {
 
   static override open(root: string, id: string): RunWriter {
     return new RunWriter(root, id);
+  }
+
+  /** Continues the run an interrupted process left staged. @throws RlError (E_RESUME) when there is none. */
+  static resume(root: string, id: string): RunWriter {
+    return new RunWriter(root, id, StagedDir.interrupted(root, id));
+  }
+
+  /** Bytes in `metrics.jsonl` so far: a checkpoint records it, a resume truncates back to it. */
+  metricsBytes(): number {
+    return statSync(this.stagedPath('metrics.jsonl')).size;
+  }
+
+  truncateMetrics(bytes: number): void {
+    truncateSync(this.stagedPath('metrics.jsonl'), bytes);
   }
 }

@@ -43,6 +43,7 @@ export const experimentSchema = z.strictObject({
     .object({
       steps: z.number().int().positive().default(100_000).describe('training env steps per fold (summed over envs)'),
       numEnvs: z.number().int().min(1).max(1024).default(4).describe('parallel training environments'),
+      checkpointEvery: z.number().int().min(0).default(50_000).describe('env steps between resumable agent checkpoints within a fold (0 = only between folds)'),
     })
     .prefault({}),
   walkForward: z

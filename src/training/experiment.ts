@@ -1,4 +1,4 @@
-import type { Agent } from '../../agents/agent.js';
+import type { Agent, TrainSummary } from '../../agents/agent.js';
 import type { Env } from '../core/env.js';
 import { Rng } from '../core/rng.js';
 import { SyncVectorEnv } from '../core/vector-env.js';
@@ -19,6 +19,7 @@ import type { FeaturesConfig } from '../features/config.js';
 import { fitFeatures } from '../features/pipeline.js';
 import type { MetricSink } from '../store/run-dir.js';
 import type { ExperimentConfig } from './experiment-config.js';
+import type { FoldCheckpoints } from './fold-checkpoints.js';
 import { MixedEpisodeSource } from './mixed-source.js';
 import type { Registries } from './registries.js';
 
@@ -45,6 +46,10 @@ export interface ExperimentRun {
   /** Receives the feature normalisation statistics fitted per fold, when the env uses indicator features. */
   readonly onFeatureStats?: (fold: number, stats: unknown) => void;
   readonly onProgress?: (p: ExperimentProgress) => void;
+  /** Receives each fold's trained agent before it is disposed (e.g. to save it into the run). */
+  readonly onAgent?: (fold: number, agent: Agent) => void | Promise<void>;
+  /** Periodic agent checkpoints and finished-fold results, for `--resume`; none when absent. */
+  readonly checkpoints?: FoldCheckpoints;
 }
 
 /** The shape every trading env config shares that the experiment reads. */
@@ -115,28 +120,49 @@ export async function runExperiment(run: ExperimentRun): Promise<ExperimentRepor
     const probe = vec.singleObservationSpace;
     const actionSpace = vec.singleActionSpace as Env<Float32Array, number>['actionSpace'];
     const ctx = (label: string) => ({ observationSpace: probe, actionSpace, rng: foldRng.fork(label), ...(actionPositions ? { actionPositions } : {}) });
-    const agent: Agent = agentSpec.create(config.agent.config, ctx('agent'));
     const baseline: Agent = baselineSpec.create({}, ctx('baseline'));
-    vec.reset(foldRng.fork('env').nextUint32());
-    progress({ phase: 'train', step: 0, steps: config.train.steps });
-    const summary = await agent.learn(vec, { steps: config.train.steps }, {
-      onRolloutEnd: ({ step, metrics }) => {
-        run.sink.log({ fold: fold.index, step, ...metrics });
-        progress({ phase: 'train', step, steps: config.train.steps });
-      },
-    });
-    vec.close();
-
-    // TEST: the first decision is taken on the bar before the test window (its observation reads only
-    // bars up to then), so the returns earned are exactly those of the test bars. The test runs to the
-    // end of the window: the training ruin floor (an episode-ending penalty) would cut a baseline's 2008
-    // at −50% and misstate its return, so only true bankruptcy (equity ≤ 0) ends a test early.
-    progress({ phase: 'test' });
     const testEnvConfig = { ...config.env.config, episodeLength: null, ruinFloor: 0 };
     const testSource = fixedEpisode(bars, fold.test.start - 1, fold.test.end);
-    const agentTrace = evaluatePolicy(makeEnv(testSource, testEnvConfig), agent, foldRng.fork('eval'));
-    const baselineTrace = evaluatePolicy(makeEnv(testSource, testEnvConfig), baseline, foldRng.fork('eval-baseline'));
-    agent.dispose();
+    const done = await run.checkpoints?.completed(fold.index);
+    let summary: TrainSummary;
+    let agentTrace: EquityTrace;
+    let baselineTrace: EquityTrace;
+    let episodes: { real: number; synthetic: number };
+    if (done !== undefined) {
+      // RESUME: this fold finished before the interruption; its results were kept bit for bit.
+      ({ training: summary, agentTrace, baselineTrace, episodes } = done);
+      vec.close();
+    } else {
+      const restored = await run.checkpoints?.restoreAgent(fold.index, agentSpec, ctx('agent'));
+      const agent: Agent = restored ?? agentSpec.create(config.agent.config, ctx('agent'));
+      vec.reset(foldRng.fork('env').nextUint32());
+      progress({ phase: 'train', step: 0, steps: config.train.steps });
+      const every = run.checkpoints?.every ?? 0;
+      let nextCheckpoint = every;
+      summary = await agent.learn(vec, { steps: config.train.steps }, {
+        onRolloutEnd: async ({ step, metrics }) => {
+          run.sink.log({ fold: fold.index, step, ...metrics });
+          progress({ phase: 'train', step, steps: config.train.steps });
+          if (run.checkpoints !== undefined && agentSpec.learns && every > 0 && step >= nextCheckpoint && step < config.train.steps) {
+            while (nextCheckpoint <= step) nextCheckpoint += every;
+            await run.checkpoints.saveAgent(fold.index, agent);
+          }
+        },
+      });
+      vec.close();
+
+      // TEST: the first decision is taken on the bar before the test window (its observation reads only
+      // bars up to then), so the returns earned are exactly those of the test bars. The test runs to the
+      // end of the window: the training ruin floor (an episode-ending penalty) would cut a baseline's 2008
+      // at −50% and misstate its return, so only true bankruptcy (equity ≤ 0) ends a test early.
+      progress({ phase: 'test' });
+      agentTrace = evaluatePolicy(makeEnv(testSource, testEnvConfig), agent, foldRng.fork('eval'));
+      baselineTrace = evaluatePolicy(makeEnv(testSource, testEnvConfig), baseline, foldRng.fork('eval-baseline'));
+      episodes = source.counts;
+      await run.onAgent?.(fold.index, agent);
+      agent.dispose();
+      await run.checkpoints?.saveCompleted(fold.index, { agentTrace, baselineTrace, episodes, training: summary });
+    }
     baseline.dispose();
     agentTraces.push(agentTrace);
     baselineTraces.push(baselineTrace);
@@ -144,7 +170,7 @@ export async function runExperiment(run: ExperimentRun): Promise<ExperimentRepor
       fold: fold.index,
       train: span(bars, fold.train),
       test: span(bars, fold.test),
-      episodes: source.counts,
+      episodes,
       training: { steps: summary.steps, updates: summary.updates, episodes: summary.episodes, meanEpisodeReturn: summary.meanEpisodeReturn },
       agent: computeMetrics(agentTrace),
       buyAndHold: computeMetrics(baselineTrace),

@@ -6,6 +6,10 @@ import type { ExperimentReport } from '../../evaluators/report.js';
 import { initTf } from '../nn/tf.js';
 import { contentId, sha256, canonicalJson } from '../store/hash.js';
 import { RunWriter } from '../store/run-dir.js';
+import { StagedDir } from '../store/staged-dir.js';
+import { InterruptedError, RlError } from '../core/errors.js';
+import { readJsonObject } from '../core/read-json.js';
+import { FoldCheckpoints } from './fold-checkpoints.js';
 import { resolveExperiment } from './experiment-config.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import { runExperiment } from './experiment.js';
@@ -17,6 +21,12 @@ export interface TrainRunOptions {
   /** Parent directory of run directories (default `runs`). */
   readonly outDir?: string;
   readonly onProgress?: (p: ExperimentProgress) => void;
+  /**
+   * Continue the interrupted run with this id (its staged directory under `outDir`) instead of starting
+   * one from `input`, which is then ignored: finished folds are kept, the fold in progress restarts from
+   * its last agent checkpoint, and the result is byte-identical to an uninterrupted run.
+   */
+  readonly resume?: string;
 }
 
 export interface TrainRunResult {
@@ -39,7 +49,9 @@ export interface TrainRunResult {
  */
 export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<TrainRunResult> {
   const { registries } = opts;
-  const config = resolveExperiment(input, (cfg) => ({
+  const outDir = opts.outDir ?? 'runs';
+  const staged = opts.resume === undefined ? undefined : StagedDir.interrupted(outDir, opts.resume);
+  const config = resolveExperiment(staged === undefined ? input : readJsonObject(join(staged, 'config.json'), 'resume'), (cfg) => ({
     generator: registries.generators.get(cfg.generator.id).configSchema,
     agent: registries.agents.get(cfg.agent.id).configSchema,
     env: registries.envs.get(cfg.env.id).configSchema,
@@ -48,9 +60,14 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
   const hash = dataHash(bars);
   const pkg = packageInfo();
   const id = contentId({ config, dataHash: hash, package: { name: pkg.name, version: pkg.version } });
-  const backend = registries.agents.get(config.agent.id).learns ? (await initTf()).backend : 'none';
+  if (opts.resume !== undefined && id !== opts.resume) {
+    throw new RlError(`run ${opts.resume} cannot be resumed here: its config, data or package version now gives id ${id}`, 'E_RESUME', 2);
+  }
+  const agentSpec = registries.agents.get(config.agent.id);
+  const backend = agentSpec.learns ? (await initTf()).backend : 'none';
 
-  const writer = RunWriter.open(opts.outDir ?? 'runs', id);
+  const writer = opts.resume === undefined ? RunWriter.open(outDir, id) : RunWriter.resume(outDir, id);
+  const checkpoints = new FoldCheckpoints(writer.stagedPath('checkpoints'), config.train.checkpointEvery, writer);
   try {
     writer.writeJson('config.json', config);
     const report = await runExperiment({
@@ -64,7 +81,12 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
       onParams: (fold, params) => writer.writeJson(`params-fold-${fold}.json`, params),
       onFeatureStats: (fold, stats) => writer.writeJson(`features-fold-${fold}.json`, stats),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      checkpoints,
+      onAgent: async (fold, agent) => {
+        if (agentSpec.learns) await agent.save(writer.stagedPath(`agent-fold-${fold}`));
+      },
     });
+    checkpoints.clear();
     writer.writeJson('report.json', report);
     writer.writeText('report.md', renderMarkdown(report));
     const commit = gitCommit();
@@ -85,6 +107,7 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
     });
     return { id, dir: join(dir), config, report };
   } catch (e) {
+    if (e instanceof InterruptedError) throw new InterruptedError(id); // keep the staged run for --resume
     writer.abort();
     throw e;
   }

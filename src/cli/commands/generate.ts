@@ -5,7 +5,7 @@ import type { DatasetManifest, DatasetSpec } from '../../store/dataset.js';
 import { DEFAULT_RETURNS_CHUNK, generateReturnsDataset, regenerateReturnsDataset } from '../../store/returns-dataset.js';
 import type { CliIo } from '../io.js';
 import { intOption } from '../options.js';
-import { readJsonObject } from '../read-json.js';
+import { readJsonObject } from '../../core/read-json.js';
 
 interface GenerateFlags {
   generator: string;

@@ -7,7 +7,7 @@ import { trainRun } from '../../training/train-run.js';
 import type { CliIo } from '../io.js';
 import { intOption, numberOption } from '../options.js';
 import { progressReporter } from '../progress.js';
-import { readJsonObject } from '../read-json.js';
+import { readJsonObject } from '../../core/read-json.js';
 
 interface TrainFlags {
   config?: string;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from './errors.js';
 
 /**
  * Reads a JSON object from a file for a CLI option.
