@@ -21,8 +21,9 @@ export interface StepContext {
 }
 
 /**
- * Plain-object hooks; returning `"stop"` ends training early. Hooks run at points where the agent is
- * consistent: `agent.save(dir)` called from a hook writes a checkpoint training can resume from.
+ * Plain-object hooks; returning `"stop"` ends training early. `agent.save(dir)` called from
+ * `onRolloutEnd` writes a checkpoint training can resume from (PPO resumes only at update boundaries;
+ * DQN from either hook).
  * `onRolloutEnd` fires after each update (PPO: each rollout; DQN: every `logInterval` steps).
  * Evaluation, early stopping, periodic checkpoints and metric files are built on these in
  * src/training/callbacks.ts.

@@ -102,4 +102,17 @@ describe('RolloutBuffer', () => {
     expect(buf.pos).toBe(0);
     expect(() => buf.computeAdvantages(input.lastValues, g, l)).toThrow(expect.objectContaining({ code: 'E_BUFFER_NOT_FULL' }));
   });
+
+  it('stores Box actions as [n × actionSize] rows, index (t · nEnvs + i) · actionSize', () => {
+    const buf = new RolloutBuffer(2, 2, 1, 3);
+    const zeros = [0, 0];
+    for (let t = 0; t < 2; t++) {
+      const actions = [0, 1, 2, 3, 4, 5].map((q) => 10 * t + q + 0.5); // env 0: q 0..2, env 1: q 3..5
+      buf.add({ obs: [t, -t], actions, values: zeros, logProbs: zeros, rewards: zeros, terminated: zeros, truncated: zeros, finalValues: zeros });
+    }
+    expect(buf.actions.length).toBe(2 * 2 * 3);
+    expect(Array.from(buf.actions)).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 10.5, 11.5, 12.5, 13.5, 14.5, 15.5]);
+    const k = 1 * 2 + 1; // t = 1, env 1
+    expect(Array.from(buf.actions.subarray(k * 3, (k + 1) * 3))).toEqual([13.5, 14.5, 15.5]);
+  });
 });

@@ -328,7 +328,13 @@ export class PpoAgent implements Agent {
         if (cfg.normalizeAdvantage && m > 1) standardize(mb.adv, m); // unbiased std, as torch.std
 
         const r = this.minibatchLoss(mb, m, clip);
-        // ALGO LOGIC: target-KL early stop, before the step (SB3)
+        sums[0] += r.pgLoss;
+        sums[1] += r.vLoss;
+        sums[2] += r.entropy;
+        sums[3] += r.approxKl;
+        sums[4] += r.clipFrac;
+        count++;
+        // ALGO LOGIC: target-KL early stop, before the step (SB3; its logged means include this minibatch)
         if (cfg.targetKl !== null && r.approxKl > 1.5 * cfg.targetKl) {
           continueTraining = false;
           break;
@@ -336,12 +342,6 @@ export class PpoAgent implements Agent {
         // ALGO LOGIC: global gradient-norm clipping (torch clip_grad_norm_), then Adam
         this.params.clipGradNorm(cfg.maxGradNorm);
         this.optimizer.step();
-        sums[0] += r.pgLoss;
-        sums[1] += r.vLoss;
-        sums[2] += r.entropy;
-        sums[3] += r.approxKl;
-        sums[4] += r.clipFrac;
-        count++;
       }
     }
     const metrics: Record<string, number> = {};
@@ -413,12 +413,15 @@ export class PpoAgent implements Agent {
   // ─── Checkpoints ────────────────────────────────────────────────────────────────────────────────────
   /**
    * Writes a checkpoint: config, parameters, Adam's moments, normaliser statistics and RNG states; and,
-   * when called from a hook during `learn`, the session (progress, action log, current observation), so
-   * {@link ppoSpec}.load + `learn` continues it exactly.
+   * when called from `onRolloutEnd` during `learn` (an update boundary) or on an agent loaded mid-session,
+   * the session (progress, action log, current observation), so {@link ppoSpec}.load + `learn` continues
+   * it exactly. Saved from `onStep` (mid-rollout), the checkpoint holds the policy but no session.
    */
   async save(dir: string): Promise<void> {
     const s = this.session;
-    const resumable = s !== undefined && this.pendingObs !== undefined;
+    // Resumable at an update boundary inside learn, or straight after load (the restored session).
+    const sessionObs = this.pendingObs ?? s?.resumeObs;
+    const resumable = s !== undefined && sessionObs !== undefined;
     const opt = this.optimizer.state();
     const arrays: Record<string, Float64Array | Float32Array | Int32Array> = {
       params: this.params.params,
@@ -430,7 +433,7 @@ export class PpoAgent implements Agent {
     if (resumable) {
       arrays['session/actions'] = s.log.toArray();
       arrays['session/returns'] = s.returns;
-      arrays['session/obs'] = this.pendingObs!;
+      arrays['session/obs'] = sessionObs!;
     }
     const state = {
       adamStep: opt.step,

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/core/rng.js';
-import type { Discrete } from '../src/core/spaces.js';
 import { SyncVectorEnv } from '../src/core/vector-env.js';
 import type { Bars } from '../src/data/bars.js';
 import { loadBuiltinSp500 } from '../src/data/builtin.js';
@@ -14,9 +13,10 @@ import { fixedPanelEpisode } from '../src/data/panel-episode-source.js';
 import { gbm } from '../generators/gbm.js';
 import { createRegistries } from '../src/training/registries.js';
 import { generateReturnsDataset } from '../src/store/returns-dataset.js';
-import { opsPerSecond, opsPerSecondAsync } from './timing.js';
-import { ppoSpec } from '../agents/ppo.js';
-import { initTf } from '../src/nn/tf.js';
+import { tfBackendFor } from '../src/training/run-manifest.js';
+import { makeEnv } from '../envs/make-env.js';
+import type { Env } from '../src/core/env.js';
+import { opsPerSecond } from './timing.js';
 
 export interface Figure {
   name: string;
@@ -192,30 +192,103 @@ async function* streamSuite(): AsyncIterable<Figure> {
   }
 }
 
-/** PPO training throughput with stable-baselines3 defaults (rollout + update) on trading-v0 over the S&P 500. */
-async function* ppoSuite(): AsyncIterable<Figure> {
-  const { backend } = await initTf();
+/**
+ * stable-baselines3 training throughput on this machine, env-steps/s, from ../shared/peers/RESULTS.md §2
+ * (`bench_ppo.py`: CPU, default hyperparameters, MlpPolicy, DummyVecEnv, 1 torch thread; the trading rows
+ * ran gym-anytrading's StocksEnv on the same S&P 500, window 30). Keyed `agent/env/numEnvs`; a missing key
+ * means SB3 has no figure for that row.
+ */
+const SB3_STEPS_PER_SEC: Readonly<Record<string, number>> = {
+  'ppo/trading-v0/1': 1952,
+  'ppo/trading-v0/4': 3207,
+  'ppo/cartpole-v1/1': 2034,
+  'dqn/trading-v0/1': 2732,
+  'dqn/trading-v0/4': 9902,
+};
+
+/** Learning agents the `agents` suite measures, when registered. */
+const BENCH_AGENTS = ['ppo', 'dqn'] as const;
+const BENCH_ENVS = ['trading-v0', 'cartpole-v1'] as const;
+/** Env steps per measured learn() at least: SB3's PPO and DQN figures time about 20k steps per learn(). */
+const MIN_MEASURED_STEPS = 20_000;
+
+/** One row of the `agents` suite (JSON: `{ suite, agent, env, numEnvs, stepsPerSec, sb3StepsPerSec, ratio }`). */
+export interface AgentFigure extends Figure {
+  agent: string;
+  env: string;
+  numEnvs: number;
+  stepsPerSec: number;
+  /** SB3's figure for the same row, or null where RESULTS.md has none. */
+  sb3StepsPerSec: number | null;
+  /** stepsPerSec / sb3StepsPerSec, or null. */
+  ratio: number | null;
+}
+
+/**
+ * Training throughput (env steps / wall time of `learn()`) of each registered learning agent among
+ * {@link BENCH_AGENTS}, with its default (SB3-default) config, on trading-v0 over the built-in S&P 500
+ * (window 30, default costs) and on cartpole-v1, at 1 and 4 envs, beside SB3's figure. Each row warms up
+ * on a throwaway agent (one rollout, or 2,000 steps), then times one `learn()` of a fresh agent over whole
+ * update cycles: at least two rollouts (nSteps × numEnvs) and at least {@link MIN_MEASURED_STEPS} steps.
+ */
+async function* agentsSuite(only: readonly string[] = BENCH_AGENTS): AsyncIterable<AgentFigure> {
+  const registries = createRegistries();
   const bars = loadBuiltinSp500();
-  for (const numEnvs of [1, 4]) {
-    const vec = new SyncVectorEnv(Array.from({ length: numEnvs }, () => new TradingEnv({ window: 30 }, fixedEpisode(bars, 30, bars.length))));
-    vec.reset(0);
-    const agent = ppoSpec.create(ppoSpec.configSchema.parse({}), {
-      observationSpace: vec.singleObservationSpace,
-      actionSpace: vec.singleActionSpace as Discrete,
-      rng: Rng.fromSeed(0),
-    });
-    const rollout = 2048 * numEnvs;
-    await agent.learn(vec, { steps: rollout }); // warm-up
-    const value = await opsPerSecondAsync(async () => (await agent.learn(vec, { steps: rollout })).steps, 5000);
-    agent.dispose();
-    yield { name: `PPO learn, SB3 defaults, ${numEnvs} env(s), tfjs ${backend}`, value, unit: 'env-steps/s' };
+  const build = (env: string) => (env === 'trading-v0' ? makeEnv(registries.envs, env, { config: { window: 30 }, ctx: { source: fixedEpisode(bars, 30, bars.length) } }) : makeEnv(registries.envs, env));
+  for (const id of only.filter((a) => registries.agents.has(a))) {
+    const spec = registries.agents.get(id);
+    await tfBackendFor(spec);
+    const config = spec.configSchema.parse({}) as { nSteps?: unknown };
+    for (const env of BENCH_ENVS) {
+      for (const numEnvs of [1, 4]) {
+        const fresh = () => {
+          const vec = new SyncVectorEnv(Array.from({ length: numEnvs }, () => build(env) as Env<Float32Array, number>));
+          vec.reset(0);
+          const agent = spec.create(config, { observationSpace: vec.singleObservationSpace, actionSpace: vec.singleActionSpace, rng: Rng.fromSeed(0) });
+          return { vec, agent };
+        };
+        const rollout = typeof config.nSteps === 'number' ? config.nSteps * numEnvs : undefined;
+        const steps = rollout === undefined ? MIN_MEASURED_STEPS : rollout * Math.max(2, Math.ceil(MIN_MEASURED_STEPS / rollout));
+        const warm = fresh();
+        await warm.agent.learn(warm.vec, { steps: rollout ?? 2_000 });
+        warm.agent.dispose();
+        const run = fresh();
+        const start = performance.now();
+        const summary = await run.agent.learn(run.vec, { steps });
+        const stepsPerSec = summary.steps / ((performance.now() - start) / 1000);
+        run.agent.dispose();
+        const sb3 = SB3_STEPS_PER_SEC[`${id}/${env}/${numEnvs}`] ?? null;
+        yield {
+          name: `${id} learn, ${env}, ${numEnvs} env${numEnvs > 1 ? 's' : ''}, ${summary.steps} steps`,
+          value: stepsPerSec,
+          unit: 'env-steps/s',
+          agent: id,
+          env,
+          numEnvs,
+          stepsPerSec,
+          sb3StepsPerSec: sb3,
+          ratio: sb3 === null ? null : stepsPerSec / sb3,
+        };
+      }
+    }
   }
 }
 
-export const suites: Record<string, Suite> = { rng: rngSuite, env: envSuite, generators: generatorSuite, stream: streamSuite, ppo: ppoSuite };
+export const suites: Record<string, Suite> = {
+  rng: rngSuite,
+  env: envSuite,
+  generators: generatorSuite,
+  stream: streamSuite,
+  agents: () => agentsSuite(),
+  /** The PPO rows of `agents` (the former `ppo` suite measured PPO on trading-v0 only). */
+  ppo: () => agentsSuite(['ppo']),
+};
 
-/** Suites run when none is named: `stream` writes two 2 GB files, so it runs only when asked for. */
-export const DEFAULT_SUITES = ['rng', 'env', 'generators', 'ppo'];
+/**
+ * Suites run when none is named: `stream` writes two 2 GB files, so it runs only when asked for; `ppo` is a
+ * subset of `agents` (about 40 s with ppo and dqn on a 2-core machine).
+ */
+export const DEFAULT_SUITES = ['rng', 'env', 'generators', 'agents'];
 
 /** One printed figure, tagged with its suite. */
 export interface SuiteFigure extends Figure {
@@ -234,7 +307,8 @@ export async function runSuites(names: readonly string[], log: (line: string) =>
     log(`# ${name}\n`);
     for await (const figure of suite()) {
       figures.push({ suite: name, ...figure });
-      print?.(`${name.padEnd(10)} ${figure.name.padEnd(60)} ${formatValue(figure.value).padStart(14)} ${figure.unit}\n`);
+      const versus = isAgentFigure(figure) ? `   SB3 ${formatOrDash(figure.sb3StepsPerSec).padStart(7)}   ratio ${formatOrDash(figure.ratio).padStart(5)}` : '';
+      print?.(`${name.padEnd(10)} ${figure.name.padEnd(60)} ${formatValue(figure.value).padStart(14)} ${figure.unit}${versus}\n`);
     }
   }
   return figures;
@@ -242,4 +316,13 @@ export async function runSuites(names: readonly string[], log: (line: string) =>
 
 function formatValue(v: number): string {
   return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3);
+}
+
+function isAgentFigure(f: Figure): f is AgentFigure {
+  return 'sb3StepsPerSec' in f;
+}
+
+/** A figure, or "—" where there is none. */
+function formatOrDash(v: number | null): string {
+  return v === null ? '—' : formatValue(v);
 }

@@ -43,8 +43,8 @@ describe('rl CLI (child process)', () => {
     expect(config.agent.config.gamma).toBe(0.99); // defaults are written out
   });
 
-  it('--json prints the report on stdout and nothing else', () => {
-    const r = rl('train', '--config', smallPpo, '--ratio', '0', '--steps', '128', '--folds', '1', '--envs', '1', '--json', '--out', 'runs');
+  it('--json prints the report on stdout and nothing else (--env trading-v0 is the walk-forward experiment)', () => {
+    const r = rl('train', '--config', smallPpo, '--env', 'trading-v0', '--ratio', '0', '--steps', '128', '--folds', '1', '--envs', '1', '--json', '--out', 'runs');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.folds).toHaveLength(1);
@@ -66,6 +66,36 @@ describe('rl CLI (child process)', () => {
     expect(r.stderr).toContain('high');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(work, 'bad-runs'))).toBe(false);
+  });
+
+  it('train --env cartpole-v1 trains on the env alone and prints the evaluation as JSON', () => {
+    const r = rl('train', '--env', 'cartpole-v1', '--agent', 'ppo', '--steps', '2048', '--seed', '1', '--json', '--out', 'env-runs');
+    expect(r.stderr).not.toContain('unexpected error');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ env: 'cartpole-v1', agent: 'ppo', seed: 1, numEnvs: 1, trainSteps: 2048, evalEpisodes: 20 });
+    expect(typeof report.evalMeanReward).toBe('number');
+    expect(report.evalMeanReward).toBeGreaterThanOrEqual(1);
+    expect(typeof report.evalStdReward).toBe('number');
+    expect(r.stderr).toMatch(/^done in \d+s$/m);
+    for (const f of ['config.json', 'metrics.jsonl', 'report.json', 'manifest.json', 'agent/agent.json']) expect(existsSync(join(work, report.dir, f)), f).toBe(true);
+    const human = rl('train', '--env', 'cartpole-v1', '--agent', 'random', '--steps', '64', '--eval-episodes', '3', '--out', 'env-runs');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^eval +mean reward [\d.]+ ± [\d.]+ \(sd\) over 3 deterministic episodes/m);
+    expect(human.stdout).toMatch(/^run [0-9a-f]{16} → /m);
+  });
+
+  it('train --env: an unknown env exits 2 (with a did-you-mean when one is close), walk-forward flags are refused', () => {
+    const nope = rl('train', '--env', 'nope', '--steps', '64');
+    expect(nope.code).toBe(2);
+    expect(nope.stderr).toContain('unknown env "nope"');
+    expect(nope.stderr).toContain('cartpole-v1'); // the known envs are listed
+    const near = rl('train', '--env', 'cartpol-v1', '--steps', '64');
+    expect(near.code).toBe(2);
+    expect(near.stderr).toContain('did you mean "cartpole-v1"');
+    const ratio = rl('train', '--env', 'cartpole-v1', '--ratio', '2', '--steps', '64');
+    expect(ratio.code).toBe(2);
+    expect(ratio.stderr).toContain('--ratio');
   });
 
   it('an unknown generator fails with a did-you-mean', () => {
@@ -99,6 +129,7 @@ describe('rl CLI (child process)', () => {
     for (const f of figures) expect(f).toMatchObject({ suite: 'rng', unit: 'draws/s', value: expect.any(Number) });
     expect(r.stderr).toContain('# rng');
     expect(rl('bench', 'nope').code).not.toBe(0);
+    expect(rl('bench', '--help').stdout).toMatch(/default: rng, env, generators, agents/);
   });
 
   it('stats prints the battery of a price file as JSON', () => {

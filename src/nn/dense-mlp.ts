@@ -1,6 +1,6 @@
 import { RlError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
-import { fastTanh } from './fast-tanh.js';
+import { fastTanhWithSlope } from './fast-tanh.js';
 import { gemmABt, transpose } from './gemm.js';
 import { orthogonal } from './init.js';
 
@@ -32,6 +32,8 @@ export class DenseMlp {
   private readonly bOff: number[] = [];
   /** Cached per-layer outputs of the last forward (`h[l]` is layer l's output, post-activation). */
   private h: Float64Array[] = [];
+  /** d act/dz of each hidden layer at the last forward (tanh: the interpolant's own slope). */
+  private slope: Float64Array[] = [];
   /** Backward scratch: dLoss/d(pre-activation) per layer, and transposes for the products. */
   private delta: Float64Array[] = [];
   private input = new Float64Array(0);
@@ -134,11 +136,12 @@ export class DenseMlp {
       gemmABt(a, 0, p, this.wOff[l], out, 0, batch, nOut, nIn, false);
       const b0 = this.bOff[l];
       const hidden = l < nLayers - 1;
+      const slope = hidden ? this.slope[l] : out;
       for (let i = 0; i < batch; i++) {
         const oi = i * nOut;
         for (let j = 0; j < nOut; j++) {
           const z = out[oi + j] + p[b0 + j];
-          out[oi + j] = !hidden ? z : this.activation === 'tanh' ? fastTanh(z) : z > 0 ? z : 0;
+          out[oi + j] = !hidden ? z : this.activation === 'tanh' ? fastTanhWithSlope(z, slope, oi + j) : z > 0 ? z : 0;
         }
       }
       a = out;
@@ -174,7 +177,10 @@ export class DenseMlp {
       gemmABt(d, 0, this.wT, 0, prev, 0, batch, nIn, nOut, false);
       const hp = this.h[l - 1];
       const n = batch * nIn;
-      if (this.activation === 'tanh') for (let q = 0; q < n; q++) prev[q] *= 1 - hp[q] * hp[q];
+      if (this.activation === 'tanh') {
+        const slope = this.slope[l - 1];
+        for (let q = 0; q < n; q++) prev[q] *= slope[q];
+      }
       else for (let q = 0; q < n; q++) if (hp[q] <= 0) prev[q] = 0;
       d = prev;
     }
@@ -211,6 +217,7 @@ export class DenseMlp {
     const widest = Math.max(...this.sizes);
     this.input = new Float64Array(cap * this.inputSize);
     this.h = this.sizes.slice(1).map((w) => new Float64Array(cap * w));
+    this.slope = this.sizes.slice(1, -1).map((w) => new Float64Array(this.activation === 'tanh' ? cap * w : 0));
     this.delta = this.sizes.slice(1).map((w) => new Float64Array(cap * w));
     this.dT = new Float64Array(cap * widest);
     this.aT = new Float64Array(cap * widest);

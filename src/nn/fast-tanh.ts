@@ -29,3 +29,25 @@ export function fastTanh(x: number): number {
   const y1 = VALUES[i + 1];
   return y0 + SLOPES[i] * (s3 - 2 * s2 + s) + (3 * s2 - 2 * s3) * (y1 - y0) + SLOPES[i + 1] * (s3 - s2);
 }
+
+/**
+ * {@link fastTanh}(x), also writing its exact derivative (the interpolant's, not 1 − tanh²) to
+ * `slope[q]`, so a backward pass differentiates exactly the function the forward pass computed.
+ */
+export function fastTanhWithSlope(x: number, slope: Float64Array, q: number): number {
+  if (!(x > -LIMIT) || x >= LIMIT) {
+    slope[q] = 0;
+    return x >= LIMIT ? 1 : x <= -LIMIT ? -1 : x;
+  }
+  const u = (x + LIMIT) * SCALE;
+  const i = u | 0;
+  const s = u - i;
+  const s2 = s * s;
+  const s3 = s2 * s;
+  const y0 = VALUES[i];
+  const y1 = VALUES[i + 1];
+  const m0 = SLOPES[i];
+  const m1 = SLOPES[i + 1];
+  slope[q] = ((6 * s2 - 6 * s) * (y0 - y1) + m0 * (3 * s2 - 4 * s + 1) + m1 * (3 * s2 - 2 * s)) * SCALE;
+  return y0 + m0 * (s3 - 2 * s2 + s) + (3 * s2 - 2 * s3) * (y1 - y0) + m1 * (s3 - s2);
+}

@@ -10,7 +10,8 @@ import { Registry } from '../core/registry.js';
 import { Rng } from '../core/rng.js';
 import type { Space } from '../core/spaces.js';
 import { SyncVectorEnv } from '../core/vector-env.js';
-import { checkpointHook, composeHooks, evaluateEpisodes, evaluationHook, metricsHook } from './callbacks.js';
+import { checkpointHook, composeHooks, evaluationHook, metricsHook } from './callbacks.js';
+import { evaluateEpisodes, summarizeEpisodes } from './evaluate-episodes.js';
 
 const envs = new Registry<EnvSpec>('env');
 registerEnvs(envs);
@@ -54,12 +55,15 @@ describe('training callbacks', () => {
     expect(summary.steps).toBeLessThan(256 * 40); // it did stop early
   });
 
-  it('evaluateEpisodes is deterministic for a seed', () => {
+  it('summarises evaluation episodes with the population std, deterministically', () => {
     const { agent } = setup(3);
-    const a = evaluateEpisodes(cartpole, agent, { episodes: 4, seed: 9 });
-    const b = evaluateEpisodes(cartpole, agent, { episodes: 4, seed: 9 });
-    expect(a).toEqual(b);
-    expect(a.stdReward).toBeCloseTo(Math.sqrt(a.rewards.reduce((s, r) => s + (r - a.meanReward) ** 2, 0) / 4), 12);
+    const run = () => summarizeEpisodes(evaluateEpisodes(cartpole(), agent, { episodes: 4, seed: 9, rng: Rng.fromSeed(0) }));
+    const a = run();
+    expect(run()).toEqual(a);
+    const stats = evaluateEpisodes(cartpole(), agent, { episodes: 4, seed: 9, rng: Rng.fromSeed(0) });
+    const m = stats.returns.reduce((s, r) => s + r, 0) / 4;
+    expect(a.meanReward).toBe(m);
+    expect(a.stdReward).toBeCloseTo(Math.sqrt(stats.returns.reduce((s, r) => s + (r - m) ** 2, 0) / 4), 12);
   });
 
   it('checkpoints every N steps and logs metrics, composed', async () => {

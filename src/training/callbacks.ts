@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Agent, RolloutContext, TrainHooks } from '../../agents/agent.js';
-import type { Env } from '../core/env.js';
 import { Rng } from '../core/rng.js';
 import type { MetricSink } from '../store/run-dir.js';
+import { evaluateEpisodes, summarizeEpisodes, type AnyActionEnv } from './evaluate-episodes.js';
 
 /**
  * Training callbacks built on the agents' two hooks (`onStep`, `onRolloutEnd`): periodic evaluation with
@@ -54,43 +54,9 @@ export interface EvaluationResult {
   readonly rewards: readonly number[];
 }
 
-/**
- * Plays `episodes` deterministic episodes on fresh envs, episode k seeded from `seed` and k, and returns
- * the undiscounted returns (SB3's `evaluate_policy` with `deterministic=True`).
- */
-export function evaluateEpisodes(
-  makeEnv: () => Env<Float32Array, number> | Env<Float32Array, Float32Array>,
-  agent: Agent,
-  opts: { episodes: number; seed: number; step?: number; maxSteps?: number },
-): EvaluationResult {
-  const rewards: number[] = [];
-  const lengths: number[] = [];
-  const seeds = Rng.fromSeed(opts.seed).fork('evaluation');
-  const actRng = Rng.fromSeed(opts.seed).fork('evaluation-act');
-  for (let k = 0; k < opts.episodes; k++) {
-    const env = makeEnv();
-    let { obs } = env.reset({ seed: seeds.nextUint32() });
-    let [total, length] = [0, 0];
-    for (let t = 0; t < (opts.maxSteps ?? 1_000_000); t++) {
-      const a = agent.act(obs, { deterministic: true, rng: actRng });
-      const r = a instanceof Float32Array ? (env as Env<Float32Array, Float32Array>).step(a) : (env as Env<Float32Array, number>).step(a[0]);
-      total += r.reward;
-      length++;
-      obs = r.obs;
-      if (r.terminated || r.truncated) break;
-    }
-    env.close();
-    rewards.push(total);
-    lengths.push(length);
-  }
-  const mean = rewards.reduce((s, x) => s + x, 0) / rewards.length;
-  const std = Math.sqrt(rewards.reduce((s, x) => s + (x - mean) ** 2, 0) / rewards.length);
-  return { step: opts.step ?? 0, episodes: rewards.length, meanReward: mean, stdReward: std, meanLength: lengths.reduce((s, x) => s + x, 0) / lengths.length, rewards };
-}
-
 export interface EvaluationHookOptions {
   readonly agent: Agent;
-  readonly makeEnv: () => Env<Float32Array, number> | Env<Float32Array, Float32Array>;
+  readonly makeEnv: () => AnyActionEnv;
   /** Env steps between evaluations (checked after each update). */
   readonly every: number;
   /** Episodes per evaluation (default 20). */
@@ -115,7 +81,10 @@ export function evaluationHook(o: EvaluationHookOptions): TrainHooks & { readonl
     onRolloutEnd: async ({ step }: RolloutContext) => {
       if (step < next) return undefined;
       while (next <= step) next += o.every;
-      const result = evaluateEpisodes(o.makeEnv, o.agent, { episodes: o.episodes ?? 20, seed: o.seed ?? 0, step });
+      const env = o.makeEnv();
+      const stats = evaluateEpisodes(env, o.agent, { episodes: o.episodes ?? 20, seed: o.seed ?? 0, rng: Rng.fromSeed(o.seed ?? 0).fork('act') });
+      env.close();
+      const result: EvaluationResult = { step, episodes: stats.returns.length, ...summarizeEpisodes(stats), rewards: stats.returns };
       history.push(result);
       if (result.meanReward > best) [best, sinceBest] = [result.meanReward, 0];
       else sinceBest++;

@@ -9,14 +9,13 @@ import type { Agent, TrainSummary } from '../../agents/agent.js';
 import type { EnvSpec } from '../../envs/env-spec.js';
 import { makeEnv } from '../../envs/make-env.js';
 import { parseConfig } from '../core/config.js';
-import type { Env } from '../core/env.js';
 import { ConfigError } from '../core/errors.js';
 import { packageInfo } from '../core/package-info.js';
 import { Rng } from '../core/rng.js';
 import { SyncVectorEnv } from '../core/vector-env.js';
 import { contentId } from '../store/hash.js';
 import { RunWriter } from '../store/run-dir.js';
-import { commitWithSubdirectory } from '../store/staged-subdir.js';
+import { evaluateEpisodes, summarizeEpisodes, type AnyActionEnv, type EpisodeStats } from './evaluate-episodes.js';
 import type { Registries } from './registries.js';
 import { runManifest, tfBackendFor } from './run-manifest.js';
 
@@ -140,7 +139,6 @@ export interface EnvRunResult {
 }
 
 // ─── The run ────────────────────────────────────────────────────────────────────────────────────────────
-type AnyActionEnv = Env<Float32Array, number | Float32Array>;
 
 /**
  * Resolves the config, trains the agent on `train.numEnvs` envs built by `makeEnv` (so the spec's
@@ -213,20 +211,13 @@ export async function envRun(input: unknown, opts: EnvRunOptions): Promise<EnvRu
       trainEpisodes: summary.episodes,
       trainMeanEpisodeReturn: summary.meanEpisodeReturn,
       evalEpisodes: episodes.returns.length,
-      evalMeanReward: mean(episodes.returns),
-      evalStdReward: populationSd(episodes.returns),
-      evalMeanLength: mean(episodes.lengths),
+      ...evalSummary(episodes),
       evalReturns: episodes.returns,
     };
     writer.writeJson('report.json', report);
     await agent.save(writer.stagedPath('agent'));
-    const dir = commitWithSubdirectory(
-      writer,
-      'agent',
-      runManifest(
-        { id, seed: config.seed, config, tfBackend },
-        { plugins: { agent: { id: config.agent.id, version: agentSpec.version }, env: { id: config.env.id } } },
-      ),
+    const dir = writer.commit(
+      runManifest({ id, seed: config.seed, config, tfBackend }, { plugins: { agent: { id: config.agent.id, version: agentSpec.version }, env: { id: config.env.id } } }),
     );
     opts.onProgress?.({ phase: 'done' });
     return { id, dir, config, report };
@@ -238,58 +229,7 @@ export async function envRun(input: unknown, opts: EnvRunOptions): Promise<EnvRu
   }
 }
 
-/** Returns and lengths of evaluation episodes. */
-export interface EpisodeStats {
-  readonly returns: number[];
-  readonly lengths: number[];
-}
-
-/**
- * Runs `episodes` full episodes of `env` with the agent's deterministic actions (one observation per
- * `act` call). Episode k starts with `reset({ seed: seed + k })`, so each is reproducible on its own. A
- * discrete action (Int32Array) is stepped as a number; a Box action (Float32Array) as its row. Episodes
- * run until the env terminates or truncates: give an env without a natural end a TimeLimit (`makeEnv`).
- *
- * @example
- * const { returns } = evaluateEpisodes(makeEnv(registries.envs, 'cartpole-v1'), agent, { episodes: 20, seed: 7, rng: Rng.fromSeed(0) });
- */
-export function evaluateEpisodes(
-  env: AnyActionEnv,
-  agent: Pick<Agent, 'act'>,
-  opts: { episodes: number; seed: number; rng: Rng; onEpisode?: (done: number) => void },
-): EpisodeStats {
-  const returns: number[] = [];
-  const lengths: number[] = [];
-  for (let k = 0; k < opts.episodes; k++) {
-    let obs = env.reset({ seed: opts.seed + k }).obs;
-    const row = new Float32Array(obs.length);
-    let [total, length] = [0, 0];
-    for (;;) {
-      row.set(obs); // the env reuses its observation buffer
-      const action = agent.act(row, { deterministic: true, rng: opts.rng });
-      const r = env.step(action instanceof Int32Array ? action[0] : action);
-      total += r.reward;
-      length++;
-      if (r.terminated || r.truncated) break;
-      obs = r.obs;
-    }
-    returns.push(total);
-    lengths.push(length);
-    opts.onEpisode?.(k + 1);
-  }
-  return { returns, lengths };
-}
-
-// ─── Helpers ────────────────────────────────────────────────────────────────────────────────────────────
-function mean(xs: readonly number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
-}
-
-function populationSd(xs: readonly number[]): number {
-  const m = mean(xs);
-  let s = 0;
-  for (const x of xs) s += (x - m) ** 2;
-  return Math.sqrt(s / xs.length);
+function evalSummary(episodes: EpisodeStats): { evalMeanReward: number; evalStdReward: number; evalMeanLength: number } {
+  const s = summarizeEpisodes(episodes);
+  return { evalMeanReward: s.meanReward, evalStdReward: s.stdReward, evalMeanLength: s.meanLength };
 }

@@ -1,5 +1,6 @@
 import type { Agent, TrainSummary } from '../../agents/agent.js';
 import type { Env } from '../core/env.js';
+import { InterruptedError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import { SyncVectorEnv } from '../core/vector-env.js';
 import type { Bars } from '../data/bars.js';
@@ -50,6 +51,8 @@ export interface ExperimentRun {
   readonly onAgent?: (fold: number, agent: Agent) => void | Promise<void>;
   /** Periodic agent checkpoints and finished-fold results, for `--resume`; none when absent. */
   readonly checkpoints?: FoldCheckpoints;
+  /** Polled after every update: when true, the agent is checkpointed and the run stops with InterruptedError. */
+  readonly interrupted?: () => boolean;
 }
 
 /** The shape every trading env config shares that the experiment reads. */
@@ -143,10 +146,14 @@ export async function runExperiment(run: ExperimentRun): Promise<ExperimentRepor
         onRolloutEnd: async ({ step, metrics }) => {
           run.sink.log({ fold: fold.index, step, ...metrics });
           progress({ phase: 'train', step, steps: config.train.steps });
-          if (run.checkpoints !== undefined && agentSpec.learns && every > 0 && step >= nextCheckpoint && step < config.train.steps) {
-            while (nextCheckpoint <= step) nextCheckpoint += every;
+          // Training is synchronous between updates: yield to the event loop so a signal handler can run.
+          if (run.interrupted !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
+          const stop = run.interrupted?.() ?? false;
+          if (run.checkpoints !== undefined && agentSpec.learns && ((every > 0 && step >= nextCheckpoint && step < config.train.steps) || stop)) {
+            while (every > 0 && nextCheckpoint <= step) nextCheckpoint += every;
             await run.checkpoints.saveAgent(fold.index, agent);
           }
+          if (stop) throw new InterruptedError();
         },
       });
       vec.close();

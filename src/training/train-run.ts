@@ -1,15 +1,15 @@
 import { join } from 'node:path';
-import { gitCommit, packageInfo } from '../core/package-info.js';
+import { packageInfo } from '../core/package-info.js';
 import { dataHash, loadBars } from '../data/builtin.js';
 import { renderMarkdown } from '../../evaluators/report.js';
 import type { ExperimentReport } from '../../evaluators/report.js';
-import { initTf } from '../nn/tf.js';
-import { contentId, sha256, canonicalJson } from '../store/hash.js';
+import { contentId } from '../store/hash.js';
 import { RunWriter } from '../store/run-dir.js';
 import { StagedDir } from '../store/staged-dir.js';
 import { InterruptedError, RlError } from '../core/errors.js';
 import { readJsonObject } from '../core/read-json.js';
 import { FoldCheckpoints } from './fold-checkpoints.js';
+import { runManifest, tfBackendFor } from './run-manifest.js';
 import { resolveExperiment } from './experiment-config.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import { runExperiment } from './experiment.js';
@@ -27,6 +27,8 @@ export interface TrainRunOptions {
    * its last agent checkpoint, and the result is byte-identical to an uninterrupted run.
    */
   readonly resume?: string;
+  /** Polled after every update; when it returns true the run checkpoints and stops with InterruptedError. */
+  readonly interrupted?: () => boolean;
 }
 
 export interface TrainRunResult {
@@ -64,7 +66,7 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
     throw new RlError(`run ${opts.resume} cannot be resumed here: its config, data or package version now gives id ${id}`, 'E_RESUME', 2);
   }
   const agentSpec = registries.agents.get(config.agent.id);
-  const backend = agentSpec.learns ? (await initTf()).backend : 'none';
+  const backend = await tfBackendFor(agentSpec);
 
   const writer = opts.resume === undefined ? RunWriter.open(outDir, id) : RunWriter.resume(outDir, id);
   const checkpoints = new FoldCheckpoints(writer.stagedPath('checkpoints'), config.train.checkpointEvery, writer);
@@ -82,6 +84,7 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
       onFeatureStats: (fold, stats) => writer.writeJson(`features-fold-${fold}.json`, stats),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       checkpoints,
+      ...(opts.interrupted ? { interrupted: opts.interrupted } : {}),
       onAgent: async (fold, agent) => {
         if (agentSpec.learns) await agent.save(writer.stagedPath(`agent-fold-${fold}`));
       },
@@ -89,22 +92,19 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
     checkpoints.clear();
     writer.writeJson('report.json', report);
     writer.writeText('report.md', renderMarkdown(report));
-    const commit = gitCommit();
-    const dir = writer.commit({
-      id,
-      kind: 'run',
-      package: { name: pkg.name, version: pkg.version },
-      runtime: { node: process.version, tfBackend: backend },
-      seed: config.seed,
-      configHash: sha256(canonicalJson(config)),
-      data: { source: config.data, symbol: bars.symbol, bars: bars.length, sha256: hash },
-      plugins: {
-        generator: { id: config.generator.id, version: registries.generators.get(config.generator.id).version },
-        agent: { id: config.agent.id, version: registries.agents.get(config.agent.id).version },
-        env: { id: config.env.id },
-      },
-      ...(commit ? { gitCommit: commit } : {}),
-    });
+    const dir = writer.commit(
+      runManifest(
+        { id, seed: config.seed, config, tfBackend: backend },
+        {
+          data: { source: config.data, symbol: bars.symbol, bars: bars.length, sha256: hash },
+          plugins: {
+            generator: { id: config.generator.id, version: registries.generators.get(config.generator.id).version },
+            agent: { id: config.agent.id, version: agentSpec.version },
+            env: { id: config.env.id },
+          },
+        },
+      ),
+    );
     return { id, dir: join(dir), config, report };
   } catch (e) {
     if (e instanceof InterruptedError) throw new InterruptedError(id); // keep the staged run for --resume

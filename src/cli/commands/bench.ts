@@ -8,7 +8,7 @@ export function registerBenchCommand(program: Command, io: CliIo): void {
   const names = Object.keys(suites);
   program
     .command('bench')
-    .description(`print throughput figures; suites: ${names.join(', ')} (default: all but stream)`)
+    .description(`print throughput figures; suites: ${names.join(', ')} (default: ${DEFAULT_SUITES.join(', ')})`)
     .argument('[suites...]', names.join(' | '), (value: string, prev: string[] = []) => {
       if (!names.includes(value)) throw new InvalidArgumentError(`expected one of ${names.join(', ')}.`);
       return [...prev, value];
