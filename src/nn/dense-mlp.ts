@@ -1,7 +1,7 @@
 import { RlError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { fastTanhWithSlope } from './fast-tanh.js';
-import { gemmABt, transpose } from './gemm.js';
+import { allocGemmArray, freeGemmArray, gemmABt, transpose } from './gemm.js';
 import { orthogonal } from './init.js';
 
 export type Activation = 'tanh' | 'relu';
@@ -73,7 +73,7 @@ export class DenseMlp {
     }
     let maxLayer = 0;
     for (let l = 0; l + 1 < sizes.length; l++) maxLayer = Math.max(maxLayer, sizes[l] * sizes[l + 1]);
-    this.wT = new Float64Array(maxLayer);
+    this.wT = allocGemmArray(maxLayer, set.params);
     if (off > set.size) throw new RlError(`parameter set holds ${set.size} values; the network needs ${off} from offset ${offset}`, 'E_SHAPE');
   }
 
@@ -215,24 +215,32 @@ export class DenseMlp {
     if (batch <= this.capacity) return;
     const cap = Math.max(batch, 2 * this.capacity);
     const widest = Math.max(...this.sizes);
-    this.input = new Float64Array(cap * this.inputSize);
-    this.h = this.sizes.slice(1).map((w) => new Float64Array(cap * w));
+    // The operands of the products live beside the parameters, where the WebAssembly kernel computes on
+    // them in place (see allocGemmArray); the old ones go back to the arena.
+    for (const old of [this.input, ...this.h, ...this.delta, this.dT, this.aT]) freeGemmArray(old);
+    const near = this.set.params;
+    this.input = allocGemmArray(cap * this.inputSize, near);
+    this.h = this.sizes.slice(1).map((w) => allocGemmArray(cap * w, near));
     this.slope = this.sizes.slice(1, -1).map((w) => new Float64Array(this.activation === 'tanh' ? cap * w : 0));
-    this.delta = this.sizes.slice(1).map((w) => new Float64Array(cap * w));
-    this.dT = new Float64Array(cap * widest);
-    this.aT = new Float64Array(cap * widest);
+    this.delta = this.sizes.slice(1).map((w) => allocGemmArray(cap * w, near));
+    this.dT = allocGemmArray(cap * widest, near);
+    this.aT = allocGemmArray(cap * widest, near);
     this.capacity = cap;
   }
 }
 
-/** One flat block of parameters and their gradients, shared by the networks of an agent. */
+/**
+ * One flat block of parameters and their gradients, shared by the networks of an agent. Both arrays
+ * come from {@link allocGemmArray}, so the WebAssembly matrix kernel reads and writes them in place;
+ * their `buffer` is a shared arena chunk, so use `byteOffset`/`byteLength` with it, and `slice()` to copy.
+ */
 export class ParamSet {
   readonly params: Float64Array;
   readonly grads: Float64Array;
 
   constructor(readonly size: number) {
-    this.params = new Float64Array(size);
-    this.grads = new Float64Array(size);
+    this.params = allocGemmArray(size);
+    this.grads = allocGemmArray(size, this.params);
   }
 
   zeroGrad(): void {

@@ -1,5 +1,6 @@
 import type { AgentSpec } from '../../agents/agent.js';
 import { gitCommit, packageInfo } from '../core/package-info.js';
+import { gemmKernel } from '../nn/gemm.js';
 import { initTf } from '../nn/tf.js';
 import { canonicalJson, sha256 } from '../store/hash.js';
 
@@ -15,7 +16,7 @@ export interface RunManifestBase {
 
 /**
  * The `manifest.json` fields of a run directory, in a fixed order: id, kind, package name and version,
- * runtime (Node version, tfjs backend), seed, the SHA-256 of the resolved config, then `extra` (data,
+ * runtime (Node version, tfjs backend, the network kernel: 'wasm' or 'js'), seed, the SHA-256 of the resolved config, then `extra` (data,
  * plugins, …) in the caller's order, then the git commit when the package is a checkout. The manifest
  * describes where a run was made; it is not one of the byte-identical result files.
  *
@@ -29,7 +30,7 @@ export function runManifest(base: RunManifestBase, extra: Readonly<Record<string
     id: base.id,
     kind: 'run',
     package: { name: pkg.name, version: pkg.version },
-    runtime: { node: process.version, tfBackend: base.tfBackend },
+    runtime: { node: process.version, tfBackend: base.tfBackend, gemmKernel: gemmKernel() },
     seed: base.seed,
     configHash: sha256(canonicalJson(base.config)),
     ...extra,
