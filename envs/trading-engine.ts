@@ -194,7 +194,8 @@ export class TradingEngine {
     }
     const equity = pf.equityAt(close);
     const floor = this.floorEquity;
-    const logReturn = Math.log((equity > floor ? equity : floor) / this.equity);
+    // Both ends floored: once equity is below the floor, further steps score 0, never a phantom gain.
+    const logReturn = Math.log((equity > floor ? equity : floor) / (this.equity > floor ? this.equity : floor));
     const position = equity > 0 ? (pf.shares * close) / equity : 0;
     if (equity > this.peak) this.peak = equity;
     const cost = costs.total + borrow;

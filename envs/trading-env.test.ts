@@ -139,6 +139,24 @@ describe('trading-v0 episode ends', () => {
     expect(e.observationSpace.contains(r.obs)).toBe(true);
   });
 
+  it('scores no phantom gains once equity is below the log floor (ruinFloor 0)', () => {
+    // 20% commission per unit traded: flipping long/flat drains equity far below 1e-9 × E0 without ruin.
+    const close = Array.from({ length: 300 }, (_, i) => 100 + Math.sin(i / 3));
+    const e = env({ window: 5, episodeLength: null, ruinFloor: 0, costs: { spreadBps: 0, commissionBps: 2000, impactK: 0, borrowBpsPerYear: 0 } }, fixedEpisode(barsFrom(close), 5));
+    e.reset();
+    let sum = 0;
+    let last = e.step(FLAT);
+    sum += last.info.logReturn;
+    for (let k = 0; k < 200 && !last.terminated && !last.truncated; k++) {
+      last = e.step(k < 150 ? (k % 2 === 0 ? LONG : FLAT) : FLAT);
+      sum += last.info.logReturn;
+      expect(last.info.logReturn).toBeLessThanOrEqual(Math.log(1.02)); // a flat book below the floor earns nothing
+    }
+    expect(last.info.equity).toBeLessThan(1e-9 * E0);
+    // The log returns telescope to the floored final equity: ln(1e-9) at the worst, never above the truth.
+    expect(sum).toBeCloseTo(Math.log(1e-9), 9);
+  });
+
   it('truncates when the fill bar is the last bar of the window', () => {
     const e = env({ window: 5, episodeLength: null }, fixedEpisode(barsFrom(walk(40)), 30, 40));
     e.reset();
