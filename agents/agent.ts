@@ -79,6 +79,8 @@ export interface AgentSpec<C = unknown> {
   readonly learns: boolean;
   readonly configSchema: ZodType<C>;
   create(config: C, ctx: AgentContext): Agent;
+  /** Named configurations (e.g. `sb3`, `cartpole`), selected with `rl train --agent-preset <name>`. */
+  readonly presets?: Readonly<Record<string, C>>;
   /** Restores an agent written by `save`; absent for agents with nothing to restore. */
   load?(dir: string, ctx: AgentContext): Promise<Agent>;
 }

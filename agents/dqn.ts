@@ -495,5 +495,6 @@ export const dqnSpec = defineAgent<DqnConfig>({
   learns: true,
   configSchema: dqnConfigSchema,
   create: (config, ctx) => new DqnAgent(config, ctx),
+  presets: dqnPresets,
   load: (dir, ctx) => loadDqn(dir, ctx),
 });

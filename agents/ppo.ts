@@ -192,6 +192,7 @@ export const ppoSpec = defineAgent<PpoConfig>({
   learns: true,
   configSchema: ppoConfigSchema,
   create: (config, ctx) => new PpoAgent(config, ctx),
+  presets: { sb3: ppoConfigSchema.parse({}) },
   load: loadPpo,
 });
 

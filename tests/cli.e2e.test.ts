@@ -85,6 +85,17 @@ describe('rl CLI (child process)', () => {
     expect(human.stdout).toMatch(/^run [0-9a-f]{16} → /m);
   });
 
+  it('--agent-preset applies a named agent config, and an unknown one names the flag and the presets', () => {
+    const r = rl('train', '--env', 'cartpole-v1', '--agent', 'dqn', '--agent-preset', 'cartpole', '--steps', '512', '--eval-episodes', '2', '--json', '--out', 'env-runs');
+    expect(r.code).toBe(0);
+    const config = JSON.parse(readFileSync(join(work, JSON.parse(r.stdout).dir, 'config.json'), 'utf8'));
+    expect(config.agent.config).toMatchObject({ learningRate: 2.3e-3, trainFreq: 256, gradientSteps: 128, targetUpdateInterval: 10 });
+    const bad = rl('train', '--env', 'cartpole-v1', '--agent', 'dqn', '--agent-preset', 'nope', '--steps', '64');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--agent-preset');
+    expect(bad.stderr).toContain('sb3, cartpole');
+  });
+
   it('train --env: an unknown env exits 2 (with a did-you-mean when one is close), walk-forward flags are refused', () => {
     const nope = rl('train', '--env', 'nope', '--steps', '64');
     expect(nope.code).toBe(2);

@@ -26,6 +26,7 @@ interface TrainFlags {
   envs?: number;
   evalEpisodes?: number;
   resume?: string;
+  agentPreset?: string;
   out: string;
   json?: boolean;
 }
@@ -64,6 +65,7 @@ export function registerTrainCommand(program: Command, io: CliIo, registries: Re
     .option('-r, --ratio <r>', `${help('ratio')} (default ${defaults.ratio})`, numberOption(0))
     .option('--synthetic-only', help('syntheticOnly'))
     .option('-a, --agent <id>', `agent: ${registries.agents.ids().join(', ')} (default ${defaults.agent.id})`)
+    .option('--agent-preset <name>', 'a named agent config (dqn: sb3, cartpole; ppo: sb3); explicit agent.config keys in --config override it')
     .option('-e, --env <id>', `environment: ${registries.envs.ids().join(', ')} (default ${defaults.env.id}); one that needs no market data trains on its own`)
     .option('-s, --seed <n>', `${help('seed')} (default ${defaults.seed})`, intOption(0))
     .option('-d, --data <file>', "real bars CSV (date,open,high,low,close[,adj_close],volume); default 'builtin' S&P 500")
@@ -82,11 +84,11 @@ export function registerTrainCommand(program: Command, io: CliIo, registries: Re
       const base = flags.config ? readJsonObject(flags.config, 'config') : {};
       const envId = flags.env ?? envIdOf(base);
       if (envId !== undefined && isStandaloneEnv(registries.envs.get(envId))) {
-        await trainOnEnv(mergeEnvFlags(base, flags), flags, io, registries);
+        await trainOnEnv(withAgentPreset(mergeEnvFlags(base, flags), flags.agentPreset, registries, envDefaults.agent.id), flags, io, registries);
         return;
       }
       if (flags.evalEpisodes !== undefined) throw new ConfigError('--eval-episodes', `applies to envs that need no market data, not ${envId ?? defaults.env.id}`);
-      const input = flags.resume === undefined ? mergeFlags(base, flags) : undefined;
+      const input = flags.resume === undefined ? withAgentPreset(mergeFlags(base, flags), flags.agentPreset, registries, defaults.agent.id) : undefined;
       // Ctrl-C: the run checkpoints at the next update and stops; `--resume <id>` continues it.
       let interrupted = false;
       const onSigint = () => {
@@ -136,6 +138,23 @@ async function trainOnEnv(input: Record<string, unknown>, flags: TrainFlags, io:
       `eval   mean reward ${fmt(r.evalMeanReward)} ± ${fmt(r.evalStdReward)} (sd) over ${r.evalEpisodes} deterministic episodes, mean length ${fmt(r.evalMeanLength)}\n` +
       `\nrun ${result.id} → ${result.dir}\n`,
   );
+}
+
+/**
+ * Applies `--agent-preset`: the named config of the chosen agent, under any `agent.config` keys the
+ * config file sets explicitly. @throws ConfigError naming the flag for an unknown preset.
+ */
+function withAgentPreset(input: Record<string, unknown>, preset: string | undefined, registries: Registries, defaultAgent: string): Record<string, unknown> {
+  if (preset === undefined) return input;
+  const agent = (input.agent ?? {}) as { id?: string; config?: Record<string, unknown> };
+  const id = agent.id ?? defaultAgent;
+  const presets = registries.agents.get(id).presets ?? {};
+  const chosen = presets[preset] as Record<string, unknown> | undefined;
+  if (chosen === undefined) {
+    const names = Object.keys(presets);
+    throw new ConfigError('--agent-preset', `agent "${id}" has ${names.length > 0 ? `presets ${names.join(', ')}` : 'no presets'}, not "${preset}"`);
+  }
+  return { ...input, agent: { ...agent, id, config: { ...chosen, ...(agent.config ?? {}) } } };
 }
 
 /** The env id a config file names, if any. */
