@@ -1,11 +1,12 @@
+import type { CalendarEvent } from '../src/data/calendar.js';
 import type { ZodType } from 'zod';
 import type { Rng } from '../src/core/rng.js';
 import type { Panel } from '../src/data/bars.js';
 
 /** What `fit` may need beyond the bars (the event generator reads the calendar here). */
 export interface FitContext {
-  /** Calendar events for the training window, when the generator uses them. */
-  readonly calendar?: readonly unknown[];
+  /** Calendar events of the training window (never later ones), for generators that use them (`event`). */
+  readonly calendar?: readonly CalendarEvent[];
 }
 
 export interface SampleOptions {

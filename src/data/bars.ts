@@ -1,3 +1,4 @@
+import { eventsWithin, type CalendarEvent } from './calendar.js';
 /**
  * Price bars as typed-array columns. `time` is epoch milliseconds (UTC), strictly increasing. Prices are in
  * the series' currency; `volume` in shares (or contracts); `spread`, when present, is the quoted bid-ask
@@ -13,6 +14,11 @@ export interface Bars {
   readonly volume: Float64Array;
   readonly spread?: Float64Array;
   readonly length: number;
+  /**
+   * The series' calendar, when it has one: real history's events, or a synthetic path's drawn events
+   * (labels beside the data). Sorted by time; see src/data/calendar.ts for when each part is visible.
+   */
+  readonly events?: readonly CalendarEvent[];
 }
 
 /** Aligned multi-asset bars: every member has the same `time` column. */
@@ -41,6 +47,7 @@ export function sliceBars(bars: Bars, start: number, end: number): Bars {
     volume: bars.volume.subarray(start, end),
     ...(bars.spread ? { spread: bars.spread.subarray(start, end) } : {}),
     length: end - start,
+    ...(bars.events ? { events: eventsWithin(bars.events, bars.time, start, end) } : {}),
   };
 }
 
