@@ -43,7 +43,9 @@ const commonShape = {
     .describe('largest |target weight| an action may ask for, as a fraction of equity; above 1 a long borrows cash at zero interest'),
   allowShort: z.boolean().default(true).describe('allow negative target weights (short sales, which pay costs.borrowBpsPerYear)'),
   reward: rewardConfigSchema,
-  features: featuresSchema.describe('indicator features appended to the observation (need a fitted FeatureSource)'),
+  features: featuresSchema.describe(
+    'features appended to the observation: indicators (need a fitted FeatureSource) and point-in-time calendar columns from the bars\' events',
+  ),
 };
 
 /** The shared keys after `window` (each env lists its action key right after `window`, for readable help). */
@@ -124,7 +126,10 @@ export type CommonConfig = Omit<TradingEnvConfig, 'positions'>;
 export interface TradingEnvOptions {
   /**
    * Fitted per-bar features appended to every observation (see {@link TradingEnv}). Required when
-   * `config.features.indicators` is non-empty; when given, it is used whatever the config lists.
+   * `config.features.indicators` is non-empty; when given, it is used whatever the config lists, except that
+   * it must carry every column `config.features.calendar` asks for (`fitFeatures(config.features, train)`
+   * builds both). With calendar columns alone it may be omitted: the env builds them from each episode's
+   * `bars.events` (src/features/calendar-features.ts), as they need no fitting.
    */
   readonly features?: FeatureSource;
   /** A custom reward (replaces `config.reward`). Functions are not JSON, so this is not a config key. */

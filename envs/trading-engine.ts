@@ -1,6 +1,7 @@
 import type { Rng } from '../src/core/rng.js';
 import { ConfigError, DataError } from '../src/core/errors.js';
 import type { Episode, EpisodeSource } from '../src/data/episode-source.js';
+import { calendarFeatureNames, calendarFeatures } from '../src/features/calendar-features.js';
 import type { FeatureSource } from '../src/features/feature-source.js';
 import { barSeries, validateBars } from '../src/market/bar-series.js';
 import type { BarSeries } from '../src/market/bar-series.js';
@@ -45,6 +46,7 @@ export class TradingEngine {
   private readonly reward: RewardFn;
   private readonly rewardState = createRewardState();
   private readonly rewardCtx: RewardContext;
+  private readonly features: FeatureSource | undefined;
 
   // Episode state: the bars' columns and precomputed series are held directly for the hot path.
   private series: BarSeries | undefined;
@@ -65,12 +67,10 @@ export class TradingEngine {
   constructor(
     config: CommonConfig,
     private readonly source: EpisodeSource,
-    private readonly features: FeatureSource | undefined,
+    features: FeatureSource | undefined,
     reward: RewardFn | undefined,
   ) {
-    if (config.features.indicators.length > 0 && features === undefined) {
-      throw new ConfigError('env.features', 'indicator features need a fitted FeatureSource: fitFeatures(config.features, trainBars)');
-    }
+    this.features = resolveFeatures(config, features);
     this.window = config.window;
     this.returnScale = config.returnScale;
     this.fillAtOpen = config.fill === 'next-open';
@@ -80,7 +80,7 @@ export class TradingEngine {
     this.maxSteps = config.episodeLength;
     this.costConfig = config.costs;
     this.chargeBorrow = config.costs.borrowBpsPerYear > 0;
-    this.featureDim = features?.dim ?? 0;
+    this.featureDim = this.features?.dim ?? 0;
     this.obsDim = config.window + this.featureDim + 1;
     this.obs = new Float32Array(this.obsDim);
     this.portfolio = new Portfolio(config.initialEquity);
@@ -262,6 +262,33 @@ export class TradingEngine {
     }
     obs[window + dim] = position;
   }
+}
+
+/**
+ * The feature source an env uses. Indicators need a fitted source (their normaliser is fitted on training
+ * bars). Calendar features need no fitting, so with calendar columns alone and no source given, the env builds
+ * them itself; a given source must then carry the configured calendar columns (a `fitFeatures` pipeline
+ * does), so that a config asking for them never silently gets none.
+ *
+ * @throws ConfigError (`env.features`) when indicators are configured without a source, or
+ *   (`env.features.calendar`) when the given source lacks a configured calendar column.
+ */
+function resolveFeatures(config: CommonConfig, features: FeatureSource | undefined): FeatureSource | undefined {
+  const { indicators, calendar } = config.features;
+  if (features === undefined) {
+    if (indicators.length > 0) {
+      throw new ConfigError('env.features', 'indicator features need a fitted FeatureSource: fitFeatures(config.features, trainBars)');
+    }
+    return calendar === undefined ? undefined : calendarFeatures(calendar);
+  }
+  if (calendar !== undefined) {
+    const have = new Set(features.names);
+    const missing = calendarFeatureNames(calendar).find((n) => !have.has(n));
+    if (missing !== undefined) {
+      throw new ConfigError('env.features.calendar', `the FeatureSource has no column "${missing}": build it with fitFeatures(config.features, trainBars)`);
+    }
+  }
+  return features;
 }
 
 /**

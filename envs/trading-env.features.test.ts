@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Bars } from '../src/data/bars.js';
+import { eventId } from '../src/data/calendar.js';
+import type { CalendarEvent } from '../src/data/calendar.js';
 import { fixedEpisode } from '../src/data/episode-source.js';
+import { calendarFeatures } from '../src/features/calendar-features.js';
+import { featuresSchema } from '../src/features/config.js';
 import type { FeatureSource } from '../src/features/feature-source.js';
+import { fitFeatures } from '../src/features/pipeline.js';
 import { ContinuousTradingEnv, createTradingEnv, TradingEnv, tradingEnvSpec } from './trading-env.js';
 
 /**
@@ -108,5 +113,72 @@ describe('trading-v0 observations with features', () => {
     const bad: FeatureSource = { dim: 2, names: ['a', 'b'], rows: (bars) => new Float32Array(bars.length) };
     const e = new TradingEnv({ window: 6 }, fixedEpisode(walkBars(80), 10), { features: bad });
     expect(() => e.reset()).toThrow(expect.objectContaining({ code: 'E_DATA', field: 'features' }));
+  });
+});
+
+/** An event of `type` released at 14:00 UTC on the day of bar `bar` (walkBars' bars are at midnight). */
+function eventAt(bars: Bars, type: string, bar: number, scheduled: boolean, surprise: number): CalendarEvent {
+  const time = bars.time[bar] + 14 * 3_600_000;
+  const source = { kind: scheduled ? ('calendar' as const) : ('news' as const), ref: 'features-test' };
+  return { id: eventId({ type, time, scope: ['market'], source }), time, type, scope: ['market'], importance: 'high', scheduled, surprise, source };
+}
+
+describe('trading-v0 observations with calendar features', () => {
+  const calendar = { types: ['fomc', 'cpi'], horizon: 5, halfLife: 3 };
+  const plain = walkBars(80);
+  const bars: Bars = {
+    ...plain,
+    events: [eventAt(plain, 'cpi', 14, true, -1.5), eventAt(plain, 'fomc', 18, true, 2), eventAt(plain, 'cpi', 21, false, 0.7), eventAt(plain, 'fomc', 40, true, -3)],
+  };
+
+  it('appends [next, importance, surprise] per type after the returns, built from the episode\'s events without a FeatureSource', () => {
+    const e = new TradingEnv({ window: 6, episodeLength: null, features: { calendar } }, fixedEpisode(bars, 10));
+    expect(e.observationSpace.size).toBe(6 + 6 + 1);
+    const expected = calendarFeatures(calendar).rows(bars);
+    let r = e.reset();
+    const seen = new Set<number>();
+    for (;;) {
+      const t = r.info.t;
+      for (let j = 0; j < 6; j++) expect(r.obs[6 + j], `bar ${t}, column ${j}`).toBe(expected[t * 6 + j]);
+      expect(r.obs[12]).toBe(Math.fround(r.info.position));
+      r.obs.slice(6, 12).forEach((x, j) => x !== 0 && seen.add(j));
+      const next = e.step(t % 3);
+      if (next.truncated || next.terminated) break;
+      r = next;
+    }
+    expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5]); // every column was live at some bar
+  });
+
+  it('gives zero calendar columns for bars without events, and an unchanged observation without the option', () => {
+    const e = new TradingEnv({ window: 6, features: { calendar } }, fixedEpisode(plain, 10));
+    const obs = e.reset({ seed: 1 }).obs;
+    expect(Array.from(obs.slice(6, 12))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(new TradingEnv({ window: 6 }, fixedEpisode(bars, 10)).observationSpace.size).toBe(7);
+    expect(new ContinuousTradingEnv({ window: 6, features: { calendar: { ...calendar, importance: false } } }, fixedEpisode(bars, 10)).observationSpace.size).toBe(6 + 4 + 1);
+  });
+
+  it('takes indicator and calendar columns together from a fitted pipeline', () => {
+    const config = { window: 6, episodeLength: null, features: { indicators: [{ kind: 'rsi' as const, period: 5 }], calendar } };
+    const features = fitFeatures(featuresSchema.parse(config.features), plain);
+    expect(features.names).toEqual(['rsi5', 'calendar/fomc/next', 'calendar/fomc/importance', 'calendar/fomc/surprise', 'calendar/cpi/next', 'calendar/cpi/importance', 'calendar/cpi/surprise']);
+    const e = tradingEnvSpec.create(config, { source: fixedEpisode(bars, 10), features });
+    const rows = features.rows(bars);
+    const obs = e.reset().obs;
+    expect(obs.length).toBe(6 + 7 + 1);
+    expect(Array.from(obs.slice(6, 13))).toEqual(Array.from(rows.slice(10 * 7, 11 * 7)));
+  });
+
+  it('refuses a FeatureSource that lacks a configured calendar column', () => {
+    const source = fixedEpisode(bars, 10);
+    const config = { window: 6, features: { calendar } };
+    const expected = expect.objectContaining({ code: 'E_CONFIG', path: 'env.features.calendar', message: expect.stringMatching(/calendar\/fomc\/next/) });
+    expect(() => createTradingEnv(config, source, { features: movingAverageFeatures(3) })).toThrow(expected);
+    expect(() => new ContinuousTradingEnv(config, source, { features: movingAverageFeatures(3) })).toThrow(expected);
+    expect(() => tradingEnvSpec.create({ ...config, features: { calendar: { types: ['payrolls'] } } }, { source, features: calendarFeatures(calendar) })).toThrow(
+      expect.objectContaining({ path: 'env.features.calendar' }),
+    );
+    expect(() => createTradingEnv({ features: { calendar: { horizon: 0 } } }, source)).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG', path: 'env.features.calendar.horizon' }),
+    );
   });
 });

@@ -26,8 +26,12 @@ export * from './trading-config.js';
  *
  * Observation (Float32, length window + F + 1), reading bars ≤ t only:
  *   [ ln(close[i]/close[i−1])·returnScale for i = t−window+1 … t (oldest first),
- *     feature row t of the FeatureSource (F = features.dim values; none without one),
+ *     feature row t of the FeatureSource (F = features.dim values; none without one): indicator columns,
+ *       then, with `features.calendar`, per event type [next, importance?, surprise] (names `calendar/<type>/…`),
  *     weight held = shares·close[t]/equity[t] ].
+ * Calendar columns (src/features/calendar-features.ts) come from the episode's `bars.events` and respect
+ * release times: row t holds outcomes of events on bars ≤ t (visible at that bar's close) and, of later
+ * events, only the schedule and importance of scheduled ones; a series without `events` gives zeros.
  *
  * Timing (decision bar t, fill bar f = t + 1):
  * - the action (index into `positions`) fills at open[f] ('next-open') or close[f] ('next-close'), paying
@@ -67,8 +71,9 @@ export class TradingEnv extends BaseEnv<Float32Array, number> {
   private readonly engine: TradingEngine;
 
   /**
-   * @throws ConfigError (path `env.<key>`) when `config` is invalid, or `env.features` when it lists
-   *   indicators and `opts.features` is missing.
+   * @throws ConfigError (path `env.<key>`) when `config` is invalid, `env.features` when it lists
+   *   indicators and `opts.features` is missing, or `env.features.calendar` when `opts.features` lacks a
+   *   configured calendar column.
    */
   constructor(config: TradingEnvInput, source: EpisodeSource, opts: TradingEnvOptions = {}) {
     super();

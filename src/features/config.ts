@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUILTIN_EVENT_TYPES } from '../data/calendar.js';
 
 /**
  * Indicator features an env can add to its observation. Each is computed causally (row t reads bars ≤ t
@@ -23,6 +24,30 @@ export const indicatorSchema = z.discriminatedUnion('kind', [
 ]);
 export type IndicatorConfig = z.output<typeof indicatorSchema>;
 
+/**
+ * Point-in-time calendar features (src/features/calendar-features.ts): per event type, how close the next
+ * *scheduled* event is and how important, and the last released surprise, decaying. Built from `Bars.events`
+ * (the real calendar, or a synthetic path's drawn events); already scaled, so never normalised.
+ */
+export const calendarFeaturesSchema = z.strictObject({
+  types: z
+    .array(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a lower-case event type such as fomc, cpi, earnings'))
+    .min(1)
+    .default(() => [...BUILTIN_EVENT_TYPES])
+    .refine((types) => new Set(types).size === types.length, 'lists an event type twice')
+    .describe('event types with columns, in column order (default: every built-in type)'),
+  horizon: z
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('bars ahead within which the next scheduled event is shown; proximity = (horizon + 1 − bars to it)/horizon, 0 beyond'),
+  halfLife: z.number().positive().default(5).describe('half-life (bars) of the decay of the last released surprise'),
+  importance: z.boolean().default(true).describe('add a column with the importance of the next scheduled event (low 0, medium 0.5, high 1)'),
+});
+export type CalendarFeaturesConfig = z.output<typeof calendarFeaturesSchema>;
+export type CalendarFeaturesInput = z.input<typeof calendarFeaturesSchema>;
+
 /** The `features` key of a trading env config. */
 export const featuresSchema = z
   .strictObject({
@@ -31,6 +56,9 @@ export const featuresSchema = z
       .boolean()
       .default(true)
       .describe('standardise indicator features with mean/std fitted on the training segment only, then frozen'),
+    calendar: calendarFeaturesSchema
+      .optional()
+      .describe('point-in-time calendar features appended after the indicators (absent = none); not normalised'),
   })
   .prefault({});
 export type FeaturesConfig = z.output<typeof featuresSchema>;

@@ -1,3 +1,4 @@
+export * from './calendar-features.js';
 export * from './config.js';
 export * from './feature-source.js';
 export * from './indicators.js';

@@ -1,7 +1,8 @@
 import { ConfigError } from '../core/errors.js';
 import type { Bars } from '../data/bars.js';
+import { calendarFeatureNames, writeCalendarFeatures } from './calendar-features.js';
 import { featuresSchema } from './config.js';
-import type { FeaturesConfig, IndicatorConfig } from './config.js';
+import type { CalendarFeaturesConfig, FeaturesConfig, IndicatorConfig } from './config.js';
 import type { FeatureSource } from './feature-source.js';
 import { computeIndicators, createIndicator, indicatorNames, indicatorWarmup } from './indicators.js';
 import { Normalizer } from './normalizer.js';
@@ -18,7 +19,10 @@ import type { NormalizerOptions, NormalizerStats } from './normalizer.js';
 export interface FittedFeatures extends FeatureSource {
   /** Per column, the number of leading rows that are 0 because the indicator is still warming up. */
   readonly warmup: readonly number[];
-  /** The frozen normaliser statistics (plain JSON), or `null` when `config.normalize` is false. */
+  /**
+   * The frozen normaliser statistics (plain JSON), or `null` when `config.normalize` is false. They cover the
+   * indicator columns only: calendar columns are never normalised.
+   */
   stats(): NormalizerStats | null;
 }
 
@@ -29,6 +33,12 @@ export interface FittedFeatures extends FeatureSource {
  * `bars`, so row t reads bars 0..t only; warm-up and non-finite cells are 0; values are clipped to
  * ±`options.clip` (default 10) standard deviations. The matrix is cached per `Bars` object.
  *
+ * With `config.calendar`, the point-in-time calendar columns of src/features/calendar-features.ts follow the
+ * indicator columns (names `calendar/<type>/…`, warm-up 0). They are built from each series' own
+ * `bars.events` (zeros without), are already in [0, 1] or [−5, 5], and bypass the normaliser: a z-score
+ * fitted on a training window would rescale the sparse surprise columns by how many events that window held,
+ * so the same outcome would read differently per fold — and nothing about them needs fitting.
+ *
  * @throws ConfigError if `config` is invalid, two indicators produce the same column, or `train` is not longer
  *   than an indicator's warm-up (when normalising)
  *
@@ -38,8 +48,8 @@ export interface FittedFeatures extends FeatureSource {
  * m[t * features.dim + 0];                // RSI at bar t, in training standard deviations
  */
 export function fitFeatures(config: FeaturesConfig, train: Bars, options: NormalizerOptions = {}): FittedFeatures {
-  const { indicators, normalize } = parseConfig(config);
-  if (!normalize) return new FeaturePipeline(indicators, null);
+  const { indicators, normalize, calendar } = parseConfig(config);
+  if (!normalize) return new FeaturePipeline(indicators, null, calendar);
   indicators.forEach((ind, k) => {
     const need = Math.max(0, ...indicatorWarmup(ind)) + 1;
     if (train.length < need) {
@@ -50,7 +60,7 @@ export function fitFeatures(config: FeaturesConfig, train: Bars, options: Normal
     }
   });
   const raw = computeIndicators(indicators, train);
-  const pipeline = new FeaturePipeline(indicators, Normalizer.fit(raw.values, raw.names, options));
+  const pipeline = new FeaturePipeline(indicators, Normalizer.fit(raw.values, raw.names, options), calendar);
   pipeline.seed(train, raw.values);
   return pipeline;
 }
@@ -66,8 +76,8 @@ export function fitFeatures(config: FeaturesConfig, train: Bars, options: Normal
  * const features = featureSourceFromStats(config.features, JSON.parse(readFileSync('normalizer.json', 'utf8')));
  */
 export function featureSourceFromStats(config: FeaturesConfig, stats: NormalizerStats | null): FittedFeatures {
-  const { indicators, normalize } = parseConfig(config);
-  if (!normalize) return new FeaturePipeline(indicators, null);
+  const { indicators, normalize, calendar } = parseConfig(config);
+  if (!normalize) return new FeaturePipeline(indicators, null, calendar);
   if (stats === null || stats === undefined) {
     throw new ConfigError('features.normalize', 'is true, but no normaliser statistics were given');
   }
@@ -79,7 +89,7 @@ export function featureSourceFromStats(config: FeaturesConfig, stats: Normalizer
       `produce columns [${names.join(', ')}], but the statistics are for [${stats.names.join(', ')}]`,
     );
   }
-  return new FeaturePipeline(indicators, normalizer);
+  return new FeaturePipeline(indicators, normalizer, calendar);
 }
 
 function parseConfig(config: FeaturesConfig): FeaturesConfig {
@@ -101,18 +111,25 @@ function parseConfig(config: FeaturesConfig): FeaturesConfig {
   return parsed.data;
 }
 
+/** Columns: the indicators' (normalised when fitted), then the calendar's (as computed). */
 class FeaturePipeline implements FittedFeatures {
   readonly dim: number;
   readonly names: readonly string[];
   readonly warmup: readonly number[];
+  /** Number of indicator columns (the calendar's start here). */
+  private readonly indicatorDim: number;
   private readonly cache = new WeakMap<Bars, Float32Array>();
 
   constructor(
     private readonly indicators: readonly IndicatorConfig[],
     private readonly normalizer: Normalizer | null,
+    private readonly calendar: CalendarFeaturesConfig | undefined,
   ) {
-    this.names = Object.freeze(indicators.flatMap(indicatorNames));
-    this.warmup = Object.freeze(indicators.flatMap(indicatorWarmup));
+    const calendarNames = calendar === undefined ? [] : calendarFeatureNames(calendar);
+    const names = indicators.flatMap(indicatorNames);
+    this.indicatorDim = names.length;
+    this.names = Object.freeze([...names, ...calendarNames]);
+    this.warmup = Object.freeze([...indicators.flatMap(indicatorWarmup), ...calendarNames.map(() => 0)]);
     this.dim = this.names.length;
   }
 
@@ -129,29 +146,40 @@ class FeaturePipeline implements FittedFeatures {
     return out;
   }
 
-  /** Caches the training rows from the raw matrix the normaliser was fitted on (saves recomputing them). */
+  /** Caches the training rows from the raw indicator matrix the normaliser was fitted on (saves recomputing them). */
   seed(train: Bars, raw: Float64Array): void {
-    const out = new Float32Array(raw.length);
-    for (let k = 0; k < raw.length; k++) out[k] = this.transform(raw[k], k % this.dim);
+    const { dim, indicatorDim } = this;
+    const out = new Float32Array(train.length * dim);
+    for (let i = 0; i < train.length; i++) {
+      for (let j = 0; j < indicatorDim; j++) out[i * dim + j] = this.transform(raw[i * indicatorDim + j], j);
+    }
+    this.writeCalendar(train, out);
     this.cache.set(train, out);
   }
 
   private compute(bars: Bars): Float32Array {
-    const dim = this.dim;
+    const { dim, indicatorDim } = this;
     const out = new Float32Array(bars.length * dim);
     if (dim === 0) return out;
-    const sets = this.indicators.map(createIndicator);
-    const row = new Float64Array(dim);
-    for (let i = 0; i < bars.length; i++) {
-      let offset = 0;
-      for (const set of sets) {
-        set.next(bars, i, row, offset);
-        offset += set.names.length;
+    if (indicatorDim > 0) {
+      const sets = this.indicators.map(createIndicator);
+      const row = new Float64Array(indicatorDim);
+      for (let i = 0; i < bars.length; i++) {
+        let offset = 0;
+        for (const set of sets) {
+          set.next(bars, i, row, offset);
+          offset += set.names.length;
+        }
+        const base = i * dim;
+        for (let j = 0; j < indicatorDim; j++) out[base + j] = this.transform(row[j], j);
       }
-      const base = i * dim;
-      for (let j = 0; j < dim; j++) out[base + j] = this.transform(row[j], j);
     }
+    this.writeCalendar(bars, out);
     return out;
+  }
+
+  private writeCalendar(bars: Bars, out: Float32Array): void {
+    if (this.calendar !== undefined) writeCalendarFeatures(this.calendar, bars, out, this.dim, this.indicatorDim);
   }
 
   private transform(x: number, j: number): number {
