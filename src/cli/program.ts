@@ -5,6 +5,7 @@ import type { Registries } from '../training/registries.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerListCommand } from './commands/list.js';
+import { registerNewsCommand } from './commands/news.js';
 import { registerStatsCommands } from './commands/stats.js';
 import { registerTrainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
@@ -28,5 +29,6 @@ export function buildProgram(io: CliIo, registries: Registries = createRegistrie
   registerListCommand(program, io, registries);
   registerStatsCommands(program, io);
   registerBenchCommand(program, io);
+  registerNewsCommand(program, io);
   return program;
 }
