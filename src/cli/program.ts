@@ -3,6 +3,7 @@ import { packageInfo } from '../core/package-info.js';
 import { createRegistries } from '../training/registries.js';
 import type { Registries } from '../training/registries.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerEventsCommand } from './commands/events.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerListCommand } from './commands/list.js';
 import { registerNewsCommand } from './commands/news.js';
@@ -30,5 +31,6 @@ export function buildProgram(io: CliIo, registries: Registries = createRegistrie
   registerStatsCommands(program, io);
   registerBenchCommand(program, io);
   registerNewsCommand(program, io);
+  registerEventsCommand(program, io);
   return program;
 }

@@ -25,6 +25,17 @@ export const experimentSchema = z.strictObject({
       ...decorationsSchema.shape,
     })
     .prefault({}),
+  events: z
+    .strictObject({
+      calendar: z
+        .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+        .default('builtin')
+        .describe("calendar of the real series: 'builtin' (FOMC decisions, CPI and payroll schedules), 'none', or calendar files (.jsonl, .json, .csv, .ics)"),
+      news: z.array(z.string().min(1)).default([]).describe('news files (NewsItems as .jsonl, or .csv with date,text columns) parsed into events and merged into the calendar'),
+      parser: z.string().default('builtin').describe('event parser for the news files'),
+    })
+    .prefault({})
+    .describe('the events the `event` generator is fitted on and event-aware observations read (each fold sees only its training window)'),
   ratio: z.number().min(0).default(4).describe('synthetic episodes per real episode (r in r:1); 0 = real only'),
   syntheticOnly: z.boolean().default(false).describe('train on synthetic data only (no real training episodes)'),
   agent: z

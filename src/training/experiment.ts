@@ -96,7 +96,8 @@ export async function runExperiment(run: ExperimentRun): Promise<ExperimentRepor
     // FIT: the generator sees the fold's training bars and nothing else.
     progress({ phase: 'fit' });
     const needsSynthetic = config.syntheticOnly || config.ratio > 0;
-    const params = needsSynthetic ? generator.fit([train], config.generator.config, {}) : null;
+    // The generator's calendar is the training window's events only (sliceBars keeps a slice's own events).
+    const params = needsSynthetic ? generator.fit([train], config.generator.config, { calendar: train.events ?? [] }) : null;
     if (params !== null) run.onParams?.(fold.index, params);
     // Indicator features are normalised with statistics of the training bars only, frozen for the test.
     const wantsFeatures = (envConfig.features?.indicators.length ?? 0) > 0;

@@ -8,6 +8,8 @@ import { RunWriter } from '../store/run-dir.js';
 import { StagedDir } from '../store/staged-dir.js';
 import { InterruptedError, RlError } from '../core/errors.js';
 import { readJsonObject } from '../core/read-json.js';
+import { calendarHash } from '../events/load-calendar.js';
+import { loadExperimentEvents, withEvents } from './experiment-events.js';
 import { FoldCheckpoints } from './fold-checkpoints.js';
 import { runManifest, tfBackendFor } from './run-manifest.js';
 import { resolveExperiment } from './experiment-config.js';
@@ -58,10 +60,12 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
     agent: registries.agents.get(cfg.agent.id).configSchema,
     env: registries.envs.get(cfg.env.id).configSchema,
   }));
-  const bars = loadBars(config.data);
+  const events = await loadExperimentEvents(config.events);
+  const bars = withEvents(loadBars(config.data), events);
   const hash = dataHash(bars);
+  const eventsHash = calendarHash(events);
   const pkg = packageInfo();
-  const id = contentId({ config, dataHash: hash, package: { name: pkg.name, version: pkg.version } });
+  const id = contentId({ config, dataHash: hash, eventsHash, package: { name: pkg.name, version: pkg.version } });
   if (opts.resume !== undefined && id !== opts.resume) {
     throw new RlError(`run ${opts.resume} cannot be resumed here: its config, data or package version now gives id ${id}`, 'E_RESUME', 2);
   }
@@ -97,6 +101,7 @@ export async function trainRun(input: unknown, opts: TrainRunOptions): Promise<T
         { id, seed: config.seed, config, tfBackend: backend },
         {
           data: { source: config.data, symbol: bars.symbol, bars: bars.length, sha256: hash },
+          events: { calendar: config.events.calendar, news: config.events.news, count: bars.events?.length ?? 0, sha256: eventsHash },
           plugins: {
             generator: { id: config.generator.id, version: registries.generators.get(config.generator.id).version },
             agent: { id: config.agent.id, version: agentSpec.version },
