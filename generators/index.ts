@@ -1,5 +1,6 @@
 import type { Registry } from '../src/core/registry.js';
 import { correlated } from './correlated.js';
+import { event } from './event.js';
 import { garch } from './garch.js';
 import { gbm } from './gbm.js';
 import { heston } from './heston.js';
@@ -20,5 +21,5 @@ import { regime } from './regime.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each generator has its own config and params types
 export function registerGenerators(registry: Registry<GeneratorSpec<any, any>>): void {
-  registry.register(real).register(gbm).register(ou).register(merton).register(heston).register(garch).register(regime).register(correlated);
+  registry.register(real).register(gbm).register(ou).register(merton).register(heston).register(garch).register(regime).register(event).register(correlated);
 }

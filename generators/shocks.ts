@@ -209,6 +209,7 @@ export function copyBars(bars: Bars): Bars {
     volume: bars.volume.slice(),
     ...(bars.spread !== undefined ? { spread: bars.spread.slice() } : {}),
     length: bars.length,
+    ...(bars.events !== undefined ? { events: bars.events } : {}), // labels of an event path survive its shocks
   };
 }
 

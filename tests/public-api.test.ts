@@ -11,7 +11,7 @@ describe('public API', () => {
   it('registers nothing at import: each createRegistries() is fresh and independent', () => {
     const a = api.createRegistries();
     const b = api.createRegistries();
-    expect(a.generators.ids()).toEqual(['real', 'gbm', 'ou', 'merton', 'heston', 'garch', 'regime', 'correlated']);
+    expect(a.generators.ids()).toEqual(['real', 'gbm', 'ou', 'merton', 'heston', 'garch', 'regime', 'event', 'correlated']);
     expect(a.agents.ids()).toEqual(['ppo', 'dqn', 'buy-and-hold', 'random']);
     expect(a.envs.ids()).toEqual(['trading-v0', 'trading-continuous-v0', 'portfolio-v0', 'cartpole-v1']);
     a.generators.register({ ...api.gbm, id: 'gbm-custom' });

@@ -292,7 +292,7 @@ function formatDate(t: number): string {
 }
 
 /** Maps byte offsets to 1-based physical line numbers; CRLF, LF and lone CR each end one line. */
-class LineIndex {
+export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(private readonly buf: Buffer) {

@@ -1,3 +1,4 @@
+import { LineIndex } from '../../data/csv.js';
 import { readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
@@ -249,31 +250,3 @@ function lineOfOffset(text: string, offset: number): number {
   return line;
 }
 
-/** Maps byte offsets to 1-based physical line numbers; CRLF, LF and lone CR each end one line. */
-class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(private readonly buf: Buffer) {
-    for (let i = 0; i < buf.length; i++) {
-      const b = buf[i];
-      if (b === 0x0a || (b === 0x0d && buf[i + 1] !== 0x0a)) this.starts.push(i + 1);
-    }
-  }
-
-  /** The first offset ≥ `offset` that is not whitespace (skips the blank lines csv-parse skips). */
-  skipBlank(offset: number): number {
-    let i = offset;
-    while (i < this.buf.length && (this.buf[i] === 0x20 || (this.buf[i] >= 0x09 && this.buf[i] <= 0x0d))) i++;
-    return i;
-  }
-
-  lineAt(offset: number): number {
-    let [lo, hi] = [0, this.starts.length - 1];
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-}
