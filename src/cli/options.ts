@@ -11,11 +11,12 @@ export function intOption(min: number, max = Number.MAX_SAFE_INTEGER) {
 }
 
 /** Commander parser for a finite number ≥ min. */
-export function numberOption(min: number) {
+export function numberOption(min: number, max = Infinity) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}".`);
     if (n < min) throw new InvalidArgumentError(`expected a number ≥ ${min}, got ${n}.`);
+    if (n > max) throw new InvalidArgumentError(`expected a number ≤ ${max}, got ${n}.`);
     return n;
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { jsonReplacer } from '../../core/atomic.js';
 import { foldTable, renderTable } from '../../../evaluators/report.js';
@@ -27,6 +28,12 @@ interface TrainFlags {
   evalEpisodes?: number;
   resume?: string;
   agentPreset?: string;
+  calendar?: string[];
+  news?: string[];
+  parser?: string;
+  randomize?: number;
+  scenario?: string;
+  eventFeatures?: boolean;
   out: string;
   json?: boolean;
 }
@@ -42,6 +49,12 @@ const TRADING_ONLY: readonly (readonly [keyof TrainFlags, string])[] = [
   ['syntheticOnly', '--synthetic-only'],
   ['data', '--data'],
   ['folds', '--folds'],
+  ['calendar', '--calendar'],
+  ['news', '--news'],
+  ['parser', '--parser'],
+  ['randomize', '--randomize'],
+  ['scenario', '--scenario'],
+  ['eventFeatures', '--event-features'],
 ];
 
 const help = (key: string): string => {
@@ -65,6 +78,12 @@ export function registerTrainCommand(program: Command, io: CliIo, registries: Re
     .option('-r, --ratio <r>', `${help('ratio')} (default ${defaults.ratio})`, numberOption(0))
     .option('--synthetic-only', help('syntheticOnly'))
     .option('-a, --agent <id>', `agent: ${registries.agents.ids().join(', ')} (default ${defaults.agent.id})`)
+    .option('--calendar <files...>', "calendar of the real series: 'builtin' (default), 'none', or .jsonl/.json/.csv/.ics files")
+    .option('--news <files...>', 'news files (NewsItems .jsonl, or .csv with date,text) parsed into events and added to the calendar')
+    .option('--parser <id>', 'event parser for --news (default builtin)')
+    .option('--randomize <p>', 'event generator: probability of drawing each event outcome afresh instead of keeping history (0..1)', numberOption(0, 1))
+    .option('--scenario <file>', 'event generator: what-if events (JSON array or JSONL of { offset, type, importance, surprise })')
+    .option('--event-features', 'event-aware observations: time to the next scheduled event and the decaying last surprise per event type')
     .option('--agent-preset <name>', 'a named agent config (dqn: sb3, cartpole; ppo: sb3); explicit agent.config keys in --config override it')
     .option('-e, --env <id>', `environment: ${registries.envs.ids().join(', ')} (default ${defaults.env.id}); one that needs no market data trains on its own`)
     .option('-s, --seed <n>', `${help('seed')} (default ${defaults.seed})`, intOption(0))
@@ -197,5 +216,44 @@ function mergeFlags(base: Record<string, unknown>, f: TrainFlags): Record<string
   if (f.steps !== undefined || f.envs !== undefined) {
     out.train = { ...obj('train'), ...(f.steps !== undefined ? { steps: f.steps } : {}), ...(f.envs !== undefined ? { numEnvs: f.envs } : {}) };
   }
+  if (f.calendar !== undefined || f.news !== undefined || f.parser !== undefined) {
+    out.events = {
+      ...obj('events'),
+      ...(f.calendar !== undefined ? { calendar: f.calendar.length === 1 ? f.calendar[0] : f.calendar } : {}),
+      ...(f.news !== undefined ? { news: f.news } : {}),
+      ...(f.parser !== undefined ? { parser: f.parser } : {}),
+    };
+  }
+  if (f.randomize !== undefined || f.scenario !== undefined) {
+    const generator = (out.generator as Record<string, unknown> | undefined) ?? obj('generator');
+    const config = { ...((generator.config as Record<string, unknown> | undefined) ?? {}) };
+    if (f.randomize !== undefined) config.randomize = f.randomize;
+    if (f.scenario !== undefined) config.scenario = readScenario(f.scenario);
+    out.generator = { ...generator, config };
+  }
+  if (f.eventFeatures) {
+    const env = (out.env as Record<string, unknown> | undefined) ?? obj('env');
+    const envConfig = { ...((env.config as Record<string, unknown> | undefined) ?? {}) };
+    const features = { ...((envConfig.features as Record<string, unknown> | undefined) ?? {}) };
+    envConfig.features = { ...features, calendar: features.calendar ?? {} };
+    out.env = { ...env, config: envConfig };
+  }
   return out;
+}
+
+/** A scenario file: a JSON array, or JSONL with one event per line. @throws ConfigError naming the flag. */
+function readScenario(file: string): unknown[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError('--scenario', `cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const trimmed = text.trim();
+    if (trimmed.startsWith('[')) return JSON.parse(trimmed) as unknown[];
+    return trimmed.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+  } catch (e) {
+    throw new ConfigError('--scenario', `${file} is not a JSON array or JSONL: ${(e as Error).message}`);
+  }
 }
