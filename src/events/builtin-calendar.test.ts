@@ -21,9 +21,25 @@ describe('builtinCalendar', () => {
     for (const e of cal) {
       expect(e.id).toBe(eventId(e));
       expect(e).toMatchObject({ importance: 'high', scope: ['market'], source: { kind: 'calendar', ref: `builtin:${e.type}` } });
-      expect(e.consensus).toBeUndefined();
-      expect(e.surprise).toBeUndefined();
+      if (e.type !== 'fomc') {
+        expect(e.consensus).toBeUndefined();
+        expect(e.surprise).toBeUndefined();
+      }
     }
+  });
+
+  it('FOMC surprises follow the documented no-change model: −(actual − previous)/σ of the changes', () => {
+    const fomc = of('fomc');
+    const changes = fomc.map((e) => e.actual! - e.previous!);
+    const mean = changes.reduce((a, b) => a + b, 0) / changes.length;
+    const sigma = Math.sqrt(changes.reduce((a, b) => a + (b - mean) ** 2, 0) / (changes.length - 1));
+    for (const e of fomc) {
+      expect(e.consensus).toBe(e.previous);
+      expect(e.surprise).toBeCloseTo(-(e.actual! - e.previous!) / sigma, 12);
+    }
+    // 2001-01-03's intermeeting 50 bp cut is good news, 2015-12-16's first hike bad news.
+    expect(fomc.find((e) => day(e) === '2001-01-03')!.surprise).toBeGreaterThan(0);
+    expect(fomc.find((e) => day(e) === '2015-12-16')!.surprise).toBeLessThan(0);
   });
 
   it('is pure: equal contents and hash on every call', () => {

@@ -1,3 +1,4 @@
+import { sampleStd } from './calendar-files.js';
 import { eventId, sortEvents } from '../data/calendar.js';
 import type { CalendarEvent } from '../data/calendar.js';
 import { cpiReleaseTime } from './builders/cpi.js';
@@ -14,8 +15,10 @@ import { newYorkToUtc } from './ics.js';
  * Policy Tools → Open Market Operations) and FRED's series DFEDTAR, DFEDTARL and DFEDTARU. Dates are the
  * decision (statement) days, which for some range changes are a day before the effective date FRED and the
  * Board's table show (e.g. 2017-03-15, effective 03-16). `actual` is the new level, `previous` the old one, %
- * (the range's upper bound from 2008-12-16); intermeeting moves are `scheduled: false`. There is no
- * `consensus` and no `surprise`: expectations need market data (see the fomc builder). Meetings that left the
+ * (the range's upper bound from 2008-12-16); intermeeting moves are `scheduled: false`. Expectation model:
+ * "no change" (`consensus` = the previous level; market-implied expectations need market data, see the fomc
+ * builder), so `surprise` = −(actual − previous) / σ, σ the standard deviation of all listed changes (a
+ * cut is positive for risk assets); this overstates the surprise of well-anticipated moves. Meetings that left the
  * rate unchanged are not included (only decisions are listed, to keep the table to facts checked against
  * FRED). Time: 14:00 New York time by convention (as in the fomc builder).
  *
@@ -104,6 +107,8 @@ const FIRST_REF = 1999 * 12 + 11;
 const LAST_REF = 2020 * 12 + 10;
 
 function fomcEvents(): CalendarEvent[] {
+  const changes = BUILTIN_FOMC_DECISIONS.map((d, i) => d.level - (i === 0 ? FOMC_LEVEL_AT_2000 : BUILTIN_FOMC_DECISIONS[i - 1].level));
+  const sigma = sampleStd(changes);
   let previous = FOMC_LEVEL_AT_2000;
   return BUILTIN_FOMC_DECISIONS.map((d) => {
     const [y, m, day] = d.date.split('-').map(Number);
@@ -115,7 +120,9 @@ function fomcEvents(): CalendarEvent[] {
       importance: 'high' as const,
       scheduled: d.intermeeting !== true,
       actual: d.level,
+      consensus: previous,
       previous,
+      surprise: -(d.level - previous) / sigma,
       text: `FOMC ${d.intermeeting ? 'intermeeting decision' : 'decision'}: ${what}`,
       source: { kind: 'calendar' as const, ref: 'builtin:fomc' },
     };

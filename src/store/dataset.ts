@@ -12,6 +12,9 @@ import type { GeneratorSpec } from '../../generators/generator.js';
 import type { Registries } from '../training/registries.js';
 import { canonicalJson, contentId, sha256 } from './hash.js';
 import { StagedDir } from './staged-dir.js';
+import { affects } from '../data/calendar.js';
+import { formatCalendarJsonl, readCalendarJsonl } from '../events/calendar-files.js';
+import { calendarHash, loadCalendar } from '../events/load-calendar.js';
 
 /** What defines a dataset: everything its bytes depend on (besides the package version and input data). */
 export interface DatasetSpec {
@@ -32,6 +35,11 @@ export interface DatasetSpec {
    * only, one `path-00000.returns.csv` per path. Absent for OHLCV datasets, so their ids are unchanged.
    */
   returnsOnly?: true;
+  /**
+   * Calendar the generator is fitted with ('builtin' or calendar files; see src/events/load-calendar.ts),
+   * for the `event` generator. Absent: no calendar, and the ids of datasets without one are unchanged.
+   */
+  calendar?: string | string[];
 }
 
 export interface DatasetManifest {
@@ -78,11 +86,19 @@ export function prepareDataset(spec: DatasetSpec, registries: Registries): Prepa
   const start = spec.start === undefined ? undefined : parseStart(spec.start);
   const bars = loadBars(spec.data);
   const inputHash = dataHash(bars);
-  const params: unknown = generator.fit([bars], config, {});
+  const calendar = spec.calendar === undefined ? undefined : loadCalendar(spec.calendar).filter((e) => affects(e, bars.symbol));
+  const params: unknown = generator.fit([bars], config, calendar === undefined ? {} : { calendar });
   const paramsSha256 = sha256(canonicalJson(params));
   const pkg = packageInfo();
   const resolved = { ...spec, config };
-  const id = contentId({ spec: resolved, generator: { id: generator.id, version: generator.version }, paramsSha256, inputHash, package: pkg.version });
+  const id = contentId({
+    spec: resolved,
+    generator: { id: generator.id, version: generator.version },
+    paramsSha256,
+    inputHash,
+    package: pkg.version,
+    ...(calendar !== undefined ? { calendarHash: calendarHash(calendar) } : {}),
+  });
   return {
     generator,
     params,
@@ -200,13 +216,17 @@ export function readDatasetPaths(datasetDir: string): Panel[] {
   const manifest = readManifest(datasetDir);
   if (manifest.spec.returnsOnly) throw new DataError(join(datasetDir, 'manifest.json'), undefined, 'spec.returnsOnly', 'a returns-only dataset has no bars to load');
   const byPath = new Map<string, Panel>();
+  const files = new Set(manifest.files);
   for (const name of manifest.files) {
+    if (name.endsWith('.events.jsonl')) continue; // labels, attached to their bars below
     const m = /^(path-\d+)\.(?:(.+)\.)?csv$/.exec(name);
     if (!m) throw new DataError(join(datasetDir, 'manifest.json'), undefined, 'files', `unexpected file name "${name}"`);
     const key = m[1];
     const symbol = m[2] ?? manifest.input.symbol;
     const text = readFileSync(join(datasetDir, name), 'utf8');
-    const bars = parseBarsCsv(text, { file: join(datasetDir, name), symbol });
+    const parsed = parseBarsCsv(text, { file: join(datasetDir, name), symbol });
+    const labels = name.replace(/\.csv$/, '.events.jsonl');
+    const bars = files.has(labels) ? { ...parsed, events: readCalendarJsonl(join(datasetDir, labels)) } : parsed;
     byPath.set(key, [...(byPath.get(key) ?? []), bars]);
   }
   return [...byPath.values()];
@@ -220,12 +240,15 @@ export function latestDataset(outDir: string, generator: string): string | undef
   return readdirSync(join(outDir, generator)).includes(id) ? join(outDir, generator, id) : undefined;
 }
 
+/** One CSV per asset; the path's event labels (drawn outcomes), when it has any, beside it as JSONL. */
 function writePath(staged: StagedDir, k: number, panel: Panel): string[] {
   const stem = `path-${String(k).padStart(5, '0')}`;
-  return panel.map((bars) => {
-    const name = panel.length === 1 ? `${stem}.csv` : `${stem}.${bars.symbol}.csv`;
-    staged.writeText(name, formatBarsCsv(bars));
-    return name;
+  return panel.flatMap((bars) => {
+    const base = panel.length === 1 ? stem : `${stem}.${bars.symbol}`;
+    staged.writeText(`${base}.csv`, formatBarsCsv(bars));
+    if (bars.events === undefined || bars.events.length === 0) return [`${base}.csv`];
+    staged.writeText(`${base}.events.jsonl`, formatCalendarJsonl(bars.events));
+    return [`${base}.csv`, `${base}.events.jsonl`];
   });
 }
 

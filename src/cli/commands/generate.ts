@@ -15,6 +15,7 @@ interface GenerateFlags {
   paths: number;
   length: number;
   start?: string;
+  calendar?: string[];
   out: string;
   from?: string;
   returnsOnly?: boolean;
@@ -34,6 +35,7 @@ export function registerGenerateCommand(program: Command, io: CliIo, registries:
     .option('-p, --paths <n>', 'number of paths', intOption(1), 1)
     .option('-l, --length <n>', 'bars (or returns) per path', intOption(2), 2520)
     .option('--start <date>', 'date of the first generated bar (YYYY-MM-DD)')
+    .option('--calendar <files...>', "calendar to fit the event generator with: 'builtin' or .jsonl/.json/.csv/.ics files (labels go beside each path as path-NNNNN.events.jsonl)")
     .option('--returns-only', 'write close-to-close log returns only (path-00000.returns.csv, column log_return), streamed in constant memory')
     .option('--chunk <n>', 'with --returns-only: returns generated and written at a time (memory ≈ 34 bytes × n; the files do not depend on it)', intOption(1), DEFAULT_RETURNS_CHUNK)
     .option('-o, --out <dir>', 'parent directory of datasets', 'datasets')
@@ -55,6 +57,7 @@ export function registerGenerateCommand(program: Command, io: CliIo, registries:
           paths: flags.paths,
           length: flags.length,
           ...(flags.start !== undefined ? { start: flags.start } : {}),
+          ...(flags.calendar !== undefined ? { calendar: flags.calendar.length === 1 ? flags.calendar[0] : flags.calendar } : {}),
         };
         result = flags.returnsOnly ? await generateReturnsDataset(spec, registries, flags.out, stream) : generateDataset(spec, registries, flags.out);
       }
