@@ -109,6 +109,23 @@ describe('rl CLI (child process)', () => {
     expect(ratio.stderr).toContain('--ratio');
   });
 
+  it('event flags reach the resolved config; bad values name the flag', () => {
+    writeFileSync(join(work, 'hikes.jsonl'), '{"offset": 60, "type": "fomc", "importance": "high", "surprise": -2.5}\n');
+    const r = rl('train', '--config', smallPpo, '--generator', 'event', '--randomize', '0.25', '--scenario', 'hikes.jsonl', '--event-features', '--calendar', 'builtin', '--steps', '256', '--folds', '1', '--envs', '1', '--json', '--out', 'runs');
+    expect(r.stderr).not.toContain('unexpected error');
+    expect(r.code).toBe(0);
+    const config = JSON.parse(readFileSync(join(work, JSON.parse(r.stdout).dir, 'config.json'), 'utf8'));
+    expect(config.generator).toMatchObject({ id: 'event', config: { randomize: 0.25, scenario: [{ offset: 60, type: 'fomc', surprise: -2.5 }] } });
+    expect(config.env.config.features.calendar).toMatchObject({ horizon: 20, halfLife: 5 });
+    expect(config.events).toEqual({ calendar: 'builtin', news: [], parser: 'builtin' });
+    const high = rl('train', '--randomize', '2', '--steps', '64');
+    expect(high.code).not.toBe(0);
+    expect(high.stderr).toContain('--randomize');
+    const missing = rl('train', '--scenario', 'nope.jsonl', '--steps', '64');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--scenario');
+  });
+
   it('an unknown generator fails with a did-you-mean', () => {
     const r = rl('train', '--generator', 'gmb', '--steps', '64');
     expect(r.code).toBe(2);

@@ -12,7 +12,7 @@ const schemas = () => ({
 describe('experiment config', () => {
   it('fills every default', () => {
     const cfg = experimentSchema.parse({});
-    expect(cfg).toMatchObject({ seed: 0, data: 'builtin', ratio: 4, generator: { id: 'gbm' }, agent: { id: 'ppo' }, train: { numEnvs: 4 } });
+    expect(cfg).toMatchObject({ seed: 0, data: 'builtin', ratio: 4, generator: { id: 'event' }, agent: { id: 'ppo' }, train: { numEnvs: 4 } });
   });
 
   it('resolves plugin configs through their own schemas', () => {

@@ -20,7 +20,7 @@ export const experimentSchema = z.strictObject({
     .describe("real bars: 'builtin' (S&P 500 daily 2000-01-03..2020-04-17 from vega-datasets) or a CSV path"),
   generator: z
     .object({
-      id: z.string().default('gbm').describe('synthetic data generator id (rl list generators)'),
+      id: z.string().default('event').describe('synthetic data generator id (rl list generators)'),
       config: z.record(z.string(), z.unknown()).default({}).describe("generator config (the generator's schema)"),
       ...decorationsSchema.shape,
     })
