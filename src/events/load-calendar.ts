@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ConfigError, DataError } from '../core/errors.js';
 import { sortEvents } from '../data/calendar.js';
 import type { CalendarEvent } from '../data/calendar.js';
 import { builtinCalendar } from './builtin-calendar.js';
+import { buildRawCalendars } from './raw-calendars.js';
 import { parseCalendarCsv, parseCalendarJsonArray, parseCalendarJsonl, readText } from './calendar-files.js';
 import { parseIcs } from './ics.js';
 
@@ -47,8 +49,15 @@ export function loadCalendar(spec: CalendarSpec): CalendarEvent[] {
   const sources = typeof spec === 'string' ? [spec] : [...spec];
   if (sources.length === 0) throw new ConfigError('calendar', 'no calendar given: use "builtin" or one or more files');
   const byId = new Map<string, { event: CalendarEvent; json: string; from: string }>();
+  // Raw series (FRED rates + FOMC meetings, CPI, earnings, release schedules) are built into calendars first.
+  const raw = buildRawCalendars(sources.filter((s) => s !== 'builtin' && existsSync(s)));
+  const rawFiles = new Set(sources.filter((s) => s !== 'builtin' && existsSync(s) && !raw.rest.includes(s)));
+  const parts: [string, readonly CalendarEvent[]][] = raw.events.length > 0 ? [[[...rawFiles].join(' + '), raw.events]] : [];
   for (const source of sources) {
-    const events = source === 'builtin' ? builtinCalendar() : readCalendarFile(source);
+    if (rawFiles.has(source)) continue;
+    parts.push([source, source === 'builtin' ? builtinCalendar() : readCalendarFile(source)]);
+  }
+  for (const [source, events] of parts) {
     for (const event of events) {
       const json = canonical(event);
       const seen = byId.get(event.id);
