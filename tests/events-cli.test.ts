@@ -158,3 +158,17 @@ describe('rl events eval', () => {
     expect(report.dev.n + report.test.n).toBe(80);
   });
 });
+
+describe('rl events responses', () => {
+  it('fits the event generator on the built-in S&P 500 and calendar and prints one row per group', async () => {
+    const { out } = await rl('events', 'responses', '--json');
+    const rows = JSON.parse(out) as { group: string; n: number; slope: number; dropped: string[] }[];
+    expect(rows.map((r) => r.group)).toEqual(expect.arrayContaining(['fomc:high', 'cpi:high', 'payrolls:high', '*']));
+    // The built-in calendar has 57 FOMC decisions; only FOMC events carry surprises, so only they have a slope.
+    expect(rows.find((r) => r.group === 'fomc:high')!.n).toBe(57);
+    expect(rows.find((r) => r.group === 'cpi:high')!.slope).toBe(0);
+    const human = await rl('events', 'responses', '--to', '2009-12-31');
+    expect(human.out).toMatch(/^group +n +intercept %/m);
+    expect(human.out).toMatch(/events on \d+ bars of SPX, 2000-01-03\.\.2009-12-31/);
+  });
+});

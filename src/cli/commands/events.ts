@@ -13,6 +13,11 @@ import { formatEventsJsonl, mergeNewsItems, parseNewsTime, readNewsFile } from '
 import { NEUTRAL_BAND } from '../../events/parsers/news-event.js';
 import { createParser, createParserRegistry } from '../../events/parsers/registry.js';
 import type { DisposableParser, ParserRegistry } from '../../events/parsers/registry.js';
+import { event, responseTable } from '../../../generators/event.js';
+import { renderTable } from '../../../evaluators/report.js';
+import { affects } from '../../data/calendar.js';
+import { sliceBars } from '../../data/bars.js';
+import { loadBars } from '../../data/builtin.js';
 import type { CliIo } from '../io.js';
 import { intOption, numberOption } from '../options.js';
 
@@ -157,6 +162,37 @@ export function registerEventsCommand(program: Command, io: CliIo, parsers: Pars
       io.out(`${eventsTable(selected)}${selected.length} of ${all.length} events\n`);
     });
 
+  events
+    .command('responses')
+    .description('fit the event generator on real bars and a calendar, and print its response table per event type × importance')
+    .option('-d, --data <file>', "real bars: 'builtin' (S&P 500) or a CSV", 'builtin')
+    .option('--calendar <files...>', "calendar: 'builtin' or calendar files / raw series", ['builtin'])
+    .option('--from <date>', 'fit on bars on or after this day (YYYY-MM-DD)')
+    .option('--to <date>', 'fit on bars on or before this day (YYYY-MM-DD)')
+    .option('--json', 'print the rows as JSON on stdout')
+    .action((flags: { data: string; calendar: string[]; from?: string; to?: string; json?: boolean }) => {
+      const bars = loadBars(flags.data);
+      const from = flags.from !== undefined ? dayStart(flags.from, 'from') : -Infinity;
+      const to = flags.to !== undefined ? dayStart(flags.to, 'to') + 86_400_000 : Infinity;
+      let [start, end] = [0, bars.length];
+      while (start < end && bars.time[start] < from) start++;
+      while (end > start && bars.time[end - 1] >= to) end--;
+      if (end - start < 100) throw new ConfigError('--from', `only ${end - start} bars in the window: need at least 100`);
+      const train = sliceBars({ ...bars, events: loadCalendar(flags.calendar.length === 1 ? flags.calendar[0] : flags.calendar).filter((e) => affects(e, bars.symbol)) }, start, end);
+      const params = event.fit([train], event.configSchema.parse({}), { calendar: train.events ?? [] });
+      const rows = responseTable(params);
+      if (flags.json) {
+        io.out(`${JSON.stringify(rows, jsonReplacer, 2)}\n`);
+        return;
+      }
+      const f = (x: number | null | undefined, se?: number | null) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(3)}${se === null || se === undefined ? '' : ` ± ${se.toFixed(3)}`}`);
+      const table = [
+        ['group', 'n', 'intercept %', 'slope % per σ', 'jump sd %', 'vol shock κ', 'half-life', 'pre var ratio', 'sampled as 0'],
+        ...rows.map((r) => [r.group, String(r.n), f(r.intercept, r.interceptSe), f(r.slope, r.slopeSe), f(r.jumpSd, r.jumpSdSe), f(r.volKappa, r.volKappaSe), f(r.halfLife, r.halfLifeSe), f(r.preVarRatio, r.preVarRatioSe), r.dropped.join(' ') || '–']),
+      ];
+      io.out(`${renderTable(table)}\n${train.events?.length ?? 0} events on ${train.length} bars of ${bars.symbol}, ${isoDay(train.time[0])}..${isoDay(train.time[train.length - 1])}; estimates with |t| < 2 are sampled as no effect\n`);
+    });
+
   parserOptions(
     events
       .command('eval')
@@ -270,4 +306,8 @@ export function evalTable(r: SentimentEvaluation): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   const line = (row: readonly string[]): string => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return `${r.parser} on ${r.file} (neutral when |sentiment| < ${r.band})\n${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
+
+function isoDay(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
 }
