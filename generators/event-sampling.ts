@@ -7,8 +7,7 @@ import { eventId, importanceSchema } from '../src/data/calendar.js';
 import type { CalendarEvent, Importance } from '../src/data/calendar.js';
 import { lookupGroup, shockLags } from './event-study.js';
 import type { EventAssetParams, EventResponse, EventTerms, MeasuredEvent, StudySettings } from './event-study.js';
-import { checkGarchAssetParams } from './garch-sampling.js';
-import type { GarchAssetParams } from './garch.js';
+import { checkGarchAssetParams, standardT, unconditionalVariance } from './garch-sampling.js';
 import { writeBrownianBar } from './ohlc.js';
 import type { RangeReturnStream } from './ohlc.js';
 
@@ -441,35 +440,6 @@ export function eventTerms(n: number, events: readonly MeasuredEvent[], asset: P
 
 // ---------------------------------------------------------------------------------------------------
 // Paths
-
-/** Unconditional variance ω / (1 − α − γ/2 − β), percent². */
-function unconditionalVariance(a: GarchAssetParams): number {
-  return a.omega / (1 - a.alpha - 0.5 * a.gamma - a.beta);
-}
-
-/**
- * A unit-variance Student-t draw, the construction ./garch-sampling.ts uses (same draws: one normal, then per
- * Marsaglia-Tsang gamma trial one normal and one uniform), so the event base and `garch` agree draw for draw.
- */
-function standardT(rng: Rng, nu: number): number {
-  const zn = rng.normal();
-  const d = nu / 2 - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  let g: number;
-  for (;;) {
-    const x = rng.normal();
-    let w = 1 + c * x;
-    if (w <= 0) continue;
-    w = w * w * w;
-    const u = 1 - rng.uniform();
-    const x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - w + Math.log(w))) {
-      g = d * w;
-      break;
-    }
-  }
-  return zn * Math.sqrt((nu - 2) / (2 * g));
-}
 
 /**
  * Fills `out` (time column set) with one path of one asset. Per bar t, with h_t the GARCH variance, m_t and δ_t

@@ -43,7 +43,7 @@ export function checkGarchAssetParams(a: GarchAssetParams, index: number): void 
 }
 
 /** Unconditional variance ω / (1 − α − γ/2 − β), percent². */
-function unconditionalVariance(a: GarchAssetParams): number {
+export function unconditionalVariance(a: GarchAssetParams): number {
   return a.omega / (1 - a.alpha - 0.5 * a.gamma - a.beta);
 }
 
@@ -52,7 +52,7 @@ function unconditionalVariance(a: GarchAssetParams): number {
  * (so 2G ~ χ²_ν), G by Marsaglia & Tsang (2000), valid since ν/2 > 1. Draws: one normal for Z, then per
  * gamma trial one normal and one uniform.
  */
-function standardT(rng: Rng, nu: number): number {
+export function standardT(rng: Rng, nu: number): number {
   const zn = rng.normal();
   const d = nu / 2 - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
