@@ -311,29 +311,11 @@ export function fitEventAsset(bars: Bars, events: readonly MeasuredEvent[], garc
 // The response table
 
 /** One printable row of {@link responseTable}: a group's estimates (percent units) with standard errors. */
-export interface ResponseRow {
+export type ResponseRow = Omit<EventGroup, 'key' | 'type' | 'importance' | 'response'> & {
   readonly group: string;
-  readonly n: number;
-  readonly nSurprise: number;
-  readonly intercept: number;
-  readonly interceptSe: number | null;
-  readonly slope: number;
-  readonly slopeSe: number | null;
-  readonly sigmaAR: number;
-  readonly jumpSd: number;
-  readonly jumpSdSe: number | null;
-  readonly overnightShare: number;
-  readonly volKappa: number;
-  readonly volKappaSe: number | null;
-  readonly halfLife: number;
-  readonly halfLifeSe: number | null;
-  readonly preDrift: number;
-  readonly preDriftSe: number | null;
-  readonly preVarRatio: number;
-  readonly preVarRatioSe: number | null;
   /** Estimates the sampler replaces by their null value (below `minTStat`). */
   readonly dropped: readonly string[];
-}
+};
 
 /**
  * The fitted response table of one asset, one row per group in {@link studyEvents}' order: what to print
