@@ -39,24 +39,7 @@ import type { Bars } from './bars.js';
  */
 export function parseBarsCsv(text: string, opts: { file: string; symbol?: string }): Bars {
   const { file } = opts;
-  // Offsets below are byte offsets into this buffer, which csv-parse reports as `info.bytes`.
-  const buf = Buffer.from(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'utf8');
-  const lines = new LineIndex(buf);
-
-  let records: { record: string[]; info: InfoRecord }[];
-  try {
-    // With `info: true` each record arrives as { record, info }; the typings only describe the plain form.
-    // Column counts are checked below rather than by csv-parse so the error carries our line and context.
-    const options = { info: true, relax_column_count: true, skip_empty_lines: true, trim: true };
-    records = parse(buf, options) as unknown as typeof records;
-  } catch (err) {
-    if (err instanceof CsvError) {
-      // `bytes` points at the end of the last field parsed before the error, within the offending record.
-      const at = typeof err.bytes === 'number' ? lines.lineAt(lines.skipBlank(err.bytes)) : undefined;
-      throw new DataError(file, at, undefined, `malformed CSV (${err.code}): ${err.message}`);
-    }
-    throw err;
-  }
+  const { records, lines } = parseCsvRecords(text, file);
   if (records.length === 0) throw new DataError(file, 1, undefined, 'empty file: expected a header row');
 
   const header = records[0].record;
@@ -289,6 +272,36 @@ function formatDate(t: number): string {
   const iso = new Date(t).toISOString(); // throws RangeError for non-finite times
   if (!/^\d{4}-/.test(iso)) throw new RangeError(`time ${t} is outside years 0000–9999`);
   return t % DAY_MS === 0 ? iso.slice(0, 10) : iso;
+}
+
+/** One parsed CSV row with csv-parse's position info. */
+export interface CsvRecord {
+  readonly record: string[];
+  readonly info: InfoRecord;
+}
+
+/**
+ * Parses CSV text into trimmed records (ragged rows allowed, blank lines skipped), with a {@link LineIndex}
+ * to turn csv-parse's byte offsets into line numbers. A BOM is dropped.
+ * @throws DataError naming the file and the line of malformed CSV.
+ */
+export function parseCsvRecords(text: string, file: string): { records: CsvRecord[]; lines: LineIndex } {
+  // Offsets are byte offsets into this buffer, which csv-parse reports as `info.bytes`.
+  const buf = Buffer.from(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, 'utf8');
+  const lines = new LineIndex(buf);
+  try {
+    // With `info: true` each record arrives as { record, info }; the typings only describe the plain form.
+    // Column counts are checked by callers rather than by csv-parse so the error carries their line and context.
+    const options = { info: true, relax_column_count: true, skip_empty_lines: true, trim: true };
+    return { records: parse(buf, options) as unknown as CsvRecord[], lines };
+  } catch (err) {
+    if (err instanceof CsvError) {
+      // `bytes` points at the end of the last field parsed before the error, within the offending record.
+      const at = typeof err.bytes === 'number' ? lines.lineAt(lines.skipBlank(err.bytes)) : undefined;
+      throw new DataError(file, at, undefined, `malformed CSV (${err.code}): ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 /** Maps byte offsets to 1-based physical line numbers; CRLF, LF and lone CR each end one line. */

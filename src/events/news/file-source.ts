@@ -1,8 +1,6 @@
-import { LineIndex } from '../../data/csv.js';
+import { parseCsvRecords } from '../../data/csv.js';
 import { readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import { CsvError, parse } from 'csv-parse/sync';
-import type { InfoRecord } from 'csv-parse/sync';
 import { z } from 'zod';
 import { DataError } from '../../core/errors.js';
 import { newsItemSchema } from '../../data/calendar.js';
@@ -114,19 +112,7 @@ export const fileSource = defineNewsSource({
 
 function parseCsv(text: string, opts: NewsFileOptions): NewsItem[] {
   const { file } = opts;
-  const buf = Buffer.from(text, 'utf8');
-  const lines = new LineIndex(buf);
-  let records: { record: string[]; info: InfoRecord }[];
-  try {
-    const options = { info: true, relax_column_count: true, skip_empty_lines: true, trim: true };
-    records = parse(buf, options) as unknown as typeof records;
-  } catch (err) {
-    if (err instanceof CsvError) {
-      const at = typeof err.bytes === 'number' ? lines.lineAt(lines.skipBlank(err.bytes)) : undefined;
-      throw new DataError(file, at, undefined, `malformed CSV (${err.code}): ${err.message}`);
-    }
-    throw err;
-  }
+  const { records, lines } = parseCsvRecords(text, file);
   if (records.length === 0) throw new DataError(file, 1, undefined, 'empty file: expected a header row');
   const header = records[0].record;
   const index = new Map<string, number>();
