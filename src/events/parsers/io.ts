@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { parseNewsFile } from '../news/file-source.js';
+import { newsItemId } from '../news/source.js';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { CsvError, parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse/sync';
 import { newsItemSchema } from '../../data/calendar.js';
 import type { CalendarEvent, NewsItem } from '../../data/calendar.js';
 import { DataError } from '../../core/errors.js';
@@ -49,10 +50,8 @@ export function parseNewsTime(value: string): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-/** A stable id for an item that has none: 16 hex digits of SHA-256 over source, time and text. */
-export function generatedNewsId(source: string, time: number, text: string): string {
-  return createHash('sha256').update(JSON.stringify([source, time, text])).digest('hex').slice(0, 16);
-}
+/** A stable id for an item that has none: the news sources' id (16 hex digits of SHA-256 over source, time and text). */
+export const generatedNewsId = newsItemId;
 
 /**
  * News items from a `.jsonl` file (one {@link NewsItem} per line; blank lines skipped) or a `.csv` file (a
@@ -103,14 +102,9 @@ function readJsonl<T>(file: string, text: string, schema: { safeParse(v: unknown
   return out;
 }
 
+/** Picks the columns (named, or the first candidate present), then reads rows with the news file reader. */
 function readNewsCsv(file: string, text: string, columns: NewsCsvColumns, source: string): NewsItem[] {
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    rows = parse(text, { columns: (h: string[]) => h.map((c) => c.trim()), bom: true, info: true, skip_empty_lines: true });
-  } catch (e) {
-    throw new DataError(file, e instanceof CsvError ? (e as CsvError & { lines?: number }).lines : undefined, undefined, (e as Error).message);
-  }
-  const header = rows.length > 0 ? Object.keys(rows[0].record) : (parse(text, { to_line: 1, bom: true }) as string[][])[0] ?? [];
+  const header = ((parse(text, { to_line: 1, bom: true, skip_empty_lines: true }) as string[][])[0] ?? []).map((c) => c.trim());
   const pick = (kind: keyof typeof CANDIDATES, chosen: string | undefined, required: boolean): string | undefined => {
     if (chosen !== undefined) {
       if (!header.includes(chosen)) throw new DataError(file, 1, chosen, `no such column (columns: ${header.join(', ')})`);
@@ -120,19 +114,10 @@ function readNewsCsv(file: string, text: string, columns: NewsCsvColumns, source
     if (found === undefined && required) throw new DataError(file, 1, undefined, `no ${kind} column: name one with --${kind}-col (columns: ${header.join(', ')})`);
     return found;
   };
-  const timeCol = pick('time', columns.time, true) as string;
-  const textCol = pick('text', columns.text, true) as string;
-  const symbolsCol = pick('symbols', columns.symbols, false);
-  const idCol = pick('id', columns.id, false);
-  return rows.map(({ record, info }) => {
-    const time = parseNewsTime(record[timeCol] ?? '');
-    if (time === undefined) throw new DataError(file, info.lines, timeCol, `expected YYYY-MM-DD, an ISO date-time or epoch ms, got "${record[timeCol]}"`);
-    const body = (record[textCol] ?? '').trim();
-    if (body === '') throw new DataError(file, info.lines, textCol, 'empty text');
-    const symbols = symbolsCol === undefined ? [] : (record[symbolsCol] ?? '').split(/[\s,;|]+/).filter((s) => s !== '');
-    const id = idCol !== undefined && (record[idCol] ?? '').trim() !== '' ? record[idCol].trim() : generatedNewsId(source, time, body);
-    return { id, time, text: body, symbols, source };
-  });
+  const picked = { time: pick('time', columns.time, true) as string, text: pick('text', columns.text, true) as string };
+  const symbols = pick('symbols', columns.symbols, false);
+  const id = pick('id', columns.id, false);
+  return parseNewsFile(text, { file, format: 'csv', columns: { ...picked, ...(symbols !== undefined ? { symbols } : {}), ...(id !== undefined ? { id } : {}) }, source });
 }
 
 /**
