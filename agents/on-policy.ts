@@ -296,6 +296,12 @@ export abstract class OnPolicyAgent<C extends OnPolicyConfig> implements Agent {
   /** Fills `out[i]` with V(final obs) for each truncated, not terminated sub-env (one batched forward), else 0. */
   private finalValuesOf(res: VectorStep, out: Float32Array): void {
     out.fill(0);
+    if (res.final.length === 0) {
+      for (let i = 0; i < out.length; i++) {
+        if (res.truncated[i] !== 0 && res.terminated[i] === 0) throw new RlError('VectorStep.final lacks the final observation of a truncated sub-env', 'E_VECTOR_STEP');
+      }
+      return; // the common step: no episode ended, nothing to allocate
+    }
     const cut = res.final.filter((f) => res.truncated[f.index] !== 0 && res.terminated[f.index] === 0);
     let expected = 0;
     for (let i = 0; i < out.length; i++) expected += res.truncated[i] !== 0 && res.terminated[i] === 0 ? 1 : 0;

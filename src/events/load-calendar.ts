@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
+import { canonicalJson } from '../core/canonical-json.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { sortEvents } from '../data/calendar.js';
 import type { CalendarEvent } from '../data/calendar.js';
@@ -59,7 +60,7 @@ export function loadCalendar(spec: CalendarSpec): CalendarEvent[] {
   }
   for (const [source, events] of parts) {
     for (const event of events) {
-      const json = canonical(event);
+      const json = canonicalJson(event);
       const seen = byId.get(event.id);
       if (seen === undefined) byId.set(event.id, { event, json, from: source });
       else if (seen.json !== json) {
@@ -79,22 +80,5 @@ export function loadCalendar(spec: CalendarSpec): CalendarEvent[] {
  */
 export function calendarHash(events: readonly CalendarEvent[]): string {
   const sorted = [...events].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return createHash('sha256').update(`[${sorted.map(canonical).join(',')}]`).digest('hex');
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
+  return createHash('sha256').update(`[${sorted.map((e) => canonicalJson(e)).join(',')}]`).digest('hex');
 }

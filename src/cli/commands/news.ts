@@ -130,7 +130,7 @@ export function registerNewsCommand(program: Command, io: CliIo, registries: New
       if (fresh) state.drop(scope);
       const opened = chosen.map((s) => openNewsSource(registry, s, { baseDir: dir, state: state.scope(scope, s.name) }));
       const existing = fresh ? [] : readNewsJsonl(out);
-      const started = Date.now();
+      const started = performance.now(); // elapsed time for stderr only, never in results
       const result = await collectNews(opened, {
         existing,
         onSource: (r) => io.err(`${r.name}: ${r.notModified ? 'not modified since the last fetch' : `${r.items} item${r.items === 1 ? '' : 's'}`}\n`),
@@ -140,7 +140,7 @@ export function registerNewsCommand(program: Command, io: CliIo, registries: New
       const summary = { out, items: result.items.length, added: result.added, sources: result.sources };
       if (flags.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
       else io.out(`${summary.items} items (${summary.added} new) from ${chosen.length} source${chosen.length === 1 ? '' : 's'} → ${flags.out}\n`);
-      io.err(`done in ${Math.round((Date.now() - started) / 1000)}s\n`);
+      io.err(`done in ${Math.round((performance.now() - started) / 1000)}s\n`);
     });
 }
 
